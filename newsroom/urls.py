@@ -1,0 +1,30 @@
+"""Root URLconf.
+
+Reader pages are under i18n_patterns: English at /, French at /fr/. The admin, the
+API, feeds' machine endpoints and the health check are language-neutral.
+"""
+
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from newsroom import health
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("healthz", health.healthz, name="healthz"),
+]
+
+urlpatterns += i18n_patterns(
+    path("", include("articles.urls")),
+    path("", include("favorites.urls")),
+    path("topics/", include("topics.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
