@@ -15,11 +15,15 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
+    path("api/", include("articles.api.urls")),
 ]
 
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
     path("", include("favorites.urls")),
+    path("accounts/", include("favorites.accounts.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("search/", include("articles.search.urls")),
     path("topics/", include("topics.urls")),
     prefix_default_language=False,
 )

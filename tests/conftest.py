@@ -1,0 +1,113 @@
+"""Shared test set-up.
+
+Services: tests marked `postgres` or `celery` need the database to be PostgreSQL
+(DATABASE_URL); tests marked `redis` or `celery` need REDIS_URL. Outside CI a
+missing service deselects or skips them with the reason printed; in CI
+(CI=true) a missing service is a failure, never a skip.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import pytest
+from django.conf import settings
+
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def _reachable(url: str) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or 0), 2):
+            return True
+    except OSError:
+        return False
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = settings.DATABASE_IS_POSTGRES
+    redis_url = settings.REDIS_URL
+    keep, dropped = [], []
+    for item in items:
+        needs_pg = item.get_closest_marker("postgres") or item.get_closest_marker("celery")
+        needs_redis = item.get_closest_marker("redis") or item.get_closest_marker("celery")
+        if (needs_pg and not on_postgres) or (needs_redis and not redis_url):
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
+        reporter = config.pluginmanager.get_plugin("terminalreporter")
+        if reporter:
+            reporter.write_line(
+                f"newsroom: {len(dropped)} tests need PostgreSQL/Redis and run in the "
+                "DATABASE_URL=postgres… REDIS_URL=redis… pass (.ci/run does both)."
+            )
+
+
+def pytest_report_header(config):
+    db = settings.DATABASES["default"]
+    return [
+        f"newsroom: database={db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or db['NAME']}",
+        f"newsroom: redis={'yes ' + settings.REDIS_URL if settings.REDIS_URL else 'no (eager tasks, locmem cache)'}",
+    ]
+
+
+def pytest_sessionstart(session):
+    problems = []
+    if settings.DATABASE_IS_POSTGRES:
+        db = settings.DATABASES["default"]
+        if not _reachable(f"pg://{db.get('HOST') or '127.0.0.1'}:{db.get('PORT') or 5432}"):
+            problems.append("PostgreSQL is not reachable at DATABASE_URL")
+    if settings.REDIS_URL and not _reachable(settings.REDIS_URL):
+        problems.append(f"Redis is not reachable at {settings.REDIS_URL}")
+    if problems:
+        message = "; ".join(problems)
+        if IN_CI:
+            pytest.exit(f"CI: a required service is missing: {message}", returncode=3)
+        pytest.exit(f"a configured service is missing: {message}", returncode=3)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _isolated_cache_prefix(worker_id):
+    """Each xdist worker gets its own cache key space on a shared Redis."""
+    for alias in settings.CACHES:
+        settings.CACHES[alias]["KEY_PREFIX"] = f"test-{worker_id}"
+    yield
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    from django.core.cache import cache
+
+    _clear(cache)
+    yield
+    _clear(cache)
+
+
+def _clear(cache) -> None:
+    if settings.REDIS_URL:
+        # Only this worker's keys: flushing the whole Redis database would wipe the
+        # keys of the other xdist workers mid-test.
+        client = cache._cache.get_client(write=True)
+        prefix = settings.CACHES["default"]["KEY_PREFIX"]
+        keys = list(client.scan_iter(f"{prefix}:*", count=1000))
+        if keys:
+            client.delete(*keys)
+    else:
+        cache.clear()
+
+
+@pytest.fixture
+def editor(db, django_user_model):
+    from django.contrib.auth.models import Group
+
+    user = django_user_model.objects.create_user(
+        "editor", "editor@example.org", "editor-pass-123", is_staff=True
+    )
+    user.groups.add(Group.objects.get(name="Editors"))
+    return user

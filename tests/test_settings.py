@@ -1,0 +1,35 @@
+"""Settings fail loudly in production when a secret is missing."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _import_settings(**env):
+    full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-c", "import newsroom.settings as s; print(s.DEBUG, s.SECRET_KEY[:4])"],
+        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=60,
+    )
+
+
+def test_production_without_secret_key_refuses_to_start():
+    done = _import_settings(DEBUG="0")
+    assert done.returncode != 0
+    assert "SECRET_KEY must be set" in done.stderr
+
+
+def test_production_with_secret_key_starts():
+    done = _import_settings(DEBUG="0", SECRET_KEY="a-real-secret-from-the-environment")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["False", "a-re"]
+
+
+def test_development_has_a_default_key():
+    done = _import_settings(DEBUG="1")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[0] == "True"
