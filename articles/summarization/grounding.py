@@ -92,7 +92,9 @@ class _TranscriptIndex:
         return None
 
 
-def _windows_with_overlap(words: list[str], quote: list[str], size: int) -> list[tuple]:
+def _windows_with_overlap(
+    words: list[str], quote: list[str], size: int
+) -> list[tuple[int, int, int]]:
     """Windows of `size` words holding at least FUZZY_THRESHOLD of the quote's words.
 
     The count of shared words (as multisets) is updated in O(1) per step as the
@@ -125,7 +127,7 @@ def _windows_with_overlap(words: list[str], quote: list[str], size: int) -> list
 
 def _ordered_match_start(quote: list[str], window: list[str]) -> int | None:
     """Where the quote starts in the window if enough of its words come in order."""
-    blocks = [b for b in SequenceMatcher(None, quote, window, autojunk=False).get_matching_blocks()]
+    blocks = SequenceMatcher(None, quote, window, autojunk=False).get_matching_blocks()
     matched = sum(b.size for b in blocks)
     if matched < FUZZY_THRESHOLD * len(quote):
         return None

@@ -233,9 +233,7 @@ class FakeLLMServer:
     def push_rate_limit(self, retry_after: float | str | None = 1) -> FakeLLMServer:
         headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
         return self.push(
-            FakeResponse.error(
-                429, "Rate limit reached", type_="rate_limit_error", headers=headers
-            )
+            FakeResponse.error(429, "Rate limit reached", type_="rate_limit_error", headers=headers)
         )
 
     def push_server_error(self, status: int = 500) -> FakeLLMServer:

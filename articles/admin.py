@@ -1,0 +1,325 @@
+"""The editors' workspace.
+
+Sources show their health; articles show where they are in the pipeline, with
+their digests and transcript readable in place; digests edit their key points
+inline. Bulk actions go through services so they behave like the workers do.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from articles import services
+from articles.models import Article, Digest, IngestionLog, KeyPoint, Source, Transcript
+
+
+def _format_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "–"
+    seconds = int(seconds)
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+class IngestionLogInline(admin.TabularInline):
+    model = IngestionLog
+    extra = 0
+    max_num = 0
+    can_delete = False
+    fields = ("started_at", "finished_at", "outcome", "http_status", "items_seen", "items_new",
+              "items_updated", "error")
+    readonly_fields = fields
+    ordering = ("-started_at",)
+    show_change_link = False
+
+    def get_queryset(self, request):
+        # The ten latest polls are what an editor needs; the full log has its own page.
+        qs = super().get_queryset(request)
+        ids = list(qs.order_by("-started_at").values_list("pk", flat=True)[:10])
+        return qs.filter(pk__in=ids)
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ("name", "kind", "language", "default_topic", "active", "health",
+                    "last_polled_at", "next_poll_at", "article_count")
+    list_filter = ("kind", "language", "active", "default_topic")
+    search_fields = ("name", "slug", "feed_url", "site_url")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("last_polled_at", "last_success_at", "consecutive_failures",
+                       "last_error", "etag", "last_modified", "created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "kind", "feed_url", "site_url", "language",
+                           "default_topic", "active", "poll_interval")}),
+        (_("Health"), {"fields": ("last_polled_at", "last_success_at", "next_poll_at",
+                                  "consecutive_failures", "last_error", "etag",
+                                  "last_modified")}),
+    )
+    inlines = [IngestionLogInline]
+    actions = ["poll_now", "export_opml", "activate", "deactivate"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("default_topic").annotate(
+            _articles=Count("articles")
+        )
+
+    @admin.display(description=_("articles"), ordering="_articles")
+    def article_count(self, obj: Source) -> int:
+        return obj._articles
+
+    @admin.display(description=_("health"), ordering="consecutive_failures")
+    def health(self, obj: Source) -> str:
+        if obj.consecutive_failures:
+            return format_html(
+                '<span title="{}">⚠ {} {}</span>',
+                obj.last_error,
+                obj.consecutive_failures,
+                _("failures"),
+            )
+        if obj.last_success_at:
+            return "✓"
+        return "–"
+
+    @admin.action(description=_("Poll the selected sources now"))
+    def poll_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        for source in queryset:
+            result = services.source_poll(source=source)
+            level = messages.ERROR if result.error else messages.SUCCESS
+            self.message_user(
+                request,
+                _("%(source)s: %(outcome)s, %(new)d new, %(seen)d seen %(error)s") % {
+                    "source": source.name, "outcome": result.outcome,
+                    "new": len(result.new_article_ids), "seen": result.seen,
+                    "error": result.error,
+                },
+                level,
+            )
+            from articles.tasks import fetch_transcript
+
+            for article_id in result.new_article_ids:
+                fetch_transcript.delay(article_id)
+
+    @admin.action(description=_("Export the selected sources as OPML"))
+    def export_opml(self, request: HttpRequest, queryset: QuerySet[Source]):
+        from django.http import HttpResponse
+
+        response = HttpResponse(services.sources_export_opml(sources=queryset),
+                                content_type="text/x-opml")
+        response["Content-Disposition"] = 'attachment; filename="newsroom-sources.opml"'
+        return response
+
+    @admin.action(description=_("Activate"))
+    def activate(self, request, queryset):
+        queryset.update(active=True, next_poll_at=timezone.now())
+
+    @admin.action(description=_("Deactivate"))
+    def deactivate(self, request, queryset):
+        queryset.update(active=False)
+
+
+class DigestInline(admin.TabularInline):
+    model = Digest
+    extra = 0
+    max_num = 0
+    can_delete = False
+    show_change_link = True
+    fields = ("language", "status", "score", "score_override", "grounding", "backend",
+              "from_show_notes", "short_tldr", "error")
+    readonly_fields = ("language", "status", "score", "grounding", "backend", "from_show_notes",
+                       "short_tldr", "error")
+
+    @admin.display(description=_("TL;DR"))
+    def short_tldr(self, obj: Digest) -> str:
+        return truncatechars(obj.tldr, 160)
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    list_display = ("title", "source", "status", "score", "topic", "tag_list", "featured",
+                    "published_at", "transcript_origin")
+    list_filter = ("status", "featured", "topic", "source", "language", "transcript__origin")
+    list_select_related = ("source", "topic", "transcript")
+    search_fields = ("title", "guid", "slug", "source__name")
+    date_hierarchy = "published_at"
+    list_editable = ("featured",)
+    list_per_page = 50
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("source",)
+    readonly_fields = ("guid", "created_at", "updated_at", "status_reason", "score",
+                       "transcript_view", "provenance_view", "duration_display")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "source", "guid", "status", "status_reason",
+                           "featured", "topic", "tags", "score", "language", "published_at")}),
+        (_("Media"), {"fields": ("original_url", "audio_url", "audio_type", "video_url",
+                                 "video_id", "image_url", "duration_seconds",
+                                 "duration_display", "chapters_url")}),
+        (_("Show notes"), {"classes": ("collapse",), "fields": ("description_html",)}),
+        (_("Transcript"), {"classes": ("collapse",),
+                           "fields": ("provenance_view", "transcript_view")}),
+        (_("Record"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
+    )
+    inlines = [DigestInline]
+    actions = ["publish", "unpublish", "feature", "unfeature", "regenerate_digests",
+               "refetch_transcripts"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("tags")
+
+    @admin.display(description=_("tags"))
+    def tag_list(self, obj: Article) -> str:
+        return ", ".join(t.name for t in obj.tags.all())
+
+    @admin.display(description=_("transcript"), ordering="transcript__origin")
+    def transcript_origin(self, obj: Article) -> str:
+        transcript = getattr(obj, "transcript", None)
+        return transcript.get_origin_display() if transcript else "–"
+
+    @admin.display(description=_("duration"))
+    def duration_display(self, obj: Article) -> str:
+        return _format_seconds(obj.duration_seconds)
+
+    @admin.display(description=_("where it comes from"))
+    def provenance_view(self, obj: Article) -> str:
+        transcript = getattr(obj, "transcript", None)
+        if transcript is None:
+            return _("No transcript yet.")
+        steps = format_html_join(
+            "", "<li><strong>{}</strong> – {}: {}</li>",
+            ((p.get("step"), p.get("outcome"), p.get("reason")) for p in transcript.provenance),
+        )
+        return format_html(
+            "<p>{} ({}, {} {})</p><ul>{}</ul>",
+            transcript.get_origin_display(), transcript.format, transcript.word_count,
+            _("words"), steps,
+        )
+
+    @admin.display(description=_("transcript"))
+    def transcript_view(self, obj: Article) -> str:
+        transcript = getattr(obj, "transcript", None)
+        if transcript is None:
+            return "–"
+        rows = format_html_join(
+            "",
+            '<tr><td style="white-space:nowrap">{}</td><td>{}</td><td>{}</td></tr>',
+            (
+                (_format_seconds(s.get("start")), s.get("speaker") or "", s.get("text") or "")
+                for s in transcript.segments[:3000]
+            ),
+        )
+        return format_html('<div style="max-height:30em;overflow:auto"><table>{}</table></div>',
+                           rows)
+
+    @admin.action(description=_("Publish the selected articles"))
+    def publish(self, request, queryset):
+        count = services.articles_publish(article_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext("%d article published.",
+                                            "%d articles published.", count) % count)
+
+    @admin.action(description=_("Unpublish (hide) the selected articles"))
+    def unpublish(self, request, queryset):
+        count = services.articles_unpublish(article_ids=queryset.values_list("pk", flat=True))
+        self.message_user(request, ngettext("%d article hidden.", "%d articles hidden.",
+                                            count) % count)
+
+    @admin.action(description=_("Feature the selected articles"))
+    def feature(self, request, queryset):
+        services.articles_feature(article_ids=queryset.values_list("pk", flat=True))
+
+    @admin.action(description=_("Stop featuring the selected articles"))
+    def unfeature(self, request, queryset):
+        services.articles_feature(article_ids=queryset.values_list("pk", flat=True),
+                                  featured=False)
+
+    @admin.action(description=_("Regenerate the digests"))
+    def regenerate_digests(self, request, queryset):
+        from articles.tasks import make_digests
+
+        for pk in queryset.values_list("pk", flat=True):
+            make_digests.delay(pk, force=True)
+        self.message_user(request, _("Digests queued for regeneration."))
+
+    @admin.action(description=_("Fetch the transcripts again"))
+    def refetch_transcripts(self, request, queryset):
+        from articles.tasks import fetch_transcript
+
+        for pk in queryset.values_list("pk", flat=True):
+            fetch_transcript.delay(pk)
+        self.message_user(request, _("Transcripts queued."))
+
+
+class KeyPointInline(admin.StackedInline):
+    model = KeyPoint
+    extra = 0
+    fields = ("order", "heading", "body", "start_seconds", "quote", "grounded")
+    readonly_fields = ("grounded",)
+
+
+@admin.register(Digest)
+class DigestAdmin(admin.ModelAdmin):
+    list_display = ("article", "language", "status", "score", "score_override", "grounding",
+                    "backend", "model_name", "from_show_notes", "created_at")
+    list_filter = ("status", "language", "backend", "from_show_notes")
+    search_fields = ("article__title", "tldr")
+    date_hierarchy = "created_at"
+    list_select_related = ("article",)
+    autocomplete_fields = ("article",)
+    readonly_fields = ("backend", "model_name", "version", "grounding", "score", "score_parts",
+                       "token_usage", "error", "created_at", "updated_at", "article_link")
+    fields = ("article", "article_link", "language", "status", "tldr", "conclusion", "score",
+              "score_override", "score_parts", "from_show_notes", "grounding", "backend",
+              "model_name", "version", "token_usage", "error", "created_at", "updated_at")
+    inlines = [KeyPointInline]
+
+    @admin.display(description=_("on the site"))
+    def article_link(self, obj: Digest) -> str:
+        if not obj.pk:
+            return "–"
+        return format_html('<a href="{}">{}</a>', obj.article.get_absolute_url(),
+                           obj.article.title)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # An editor's score replaces the computed one in lists (kept on the article).
+        services.article_apply_publish_rule(article=obj.article)
+
+
+@admin.register(Transcript)
+class TranscriptAdmin(admin.ModelAdmin):
+    list_display = ("article", "origin", "format", "language", "word_count", "updated_at")
+    list_filter = ("origin", "format", "language")
+    search_fields = ("article__title",)
+    list_select_related = ("article",)
+    readonly_fields = ("article", "origin", "format", "language", "source_url", "word_count",
+                       "provenance", "created_at", "updated_at", "text")
+    exclude = ("segments",)
+
+
+@admin.register(IngestionLog)
+class IngestionLogAdmin(admin.ModelAdmin):
+    list_display = ("source", "started_at", "finished_at", "outcome", "http_status",
+                    "items_seen", "items_new", "items_updated", "short_error")
+    list_filter = ("outcome", "source")
+    date_hierarchy = "started_at"
+    list_select_related = ("source",)
+    search_fields = ("source__name", "error")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("error"))
+    def short_error(self, obj: IngestionLog) -> str:
+        return truncatechars(obj.error, 120)
+
+
+def admin_url(obj) -> str:
+    return reverse(f"admin:{obj._meta.app_label}_{obj._meta.model_name}_change", args=[obj.pk])

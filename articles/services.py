@@ -1,0 +1,638 @@
+"""Writes of the ingestion and digest pipeline.
+
+Each function is keyword-only and does one job that touches several models or the
+outside world. Network I/O (feeds, transcripts, LLM calls) happens outside any
+transaction; the write that follows locks the row and re-checks that its input
+did not change meanwhile, so a slow worker never overwrites a newer result.
+Celery tasks (tasks.py) are thin wrappers around these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+
+from articles.ingestion.errors import ParseError
+from articles.ingestion.feeds import ParsedEpisode, ParsedFeed, parse_feed
+from articles.ingestion.fetch import FetchError, fetch_url
+from articles.models import (
+    Article,
+    Digest,
+    IngestionLog,
+    KeyPoint,
+    Source,
+    Transcript,
+)
+from articles.summarization import get_summarizer
+from articles.summarization.base import (
+    BudgetExhausted,
+    DigestData,
+    SummarizationError,
+    TopicChoice,
+    TranscriptInput,
+)
+from articles.summarization.grounding import ground_key_points
+from articles.transcript_data import Segment
+from topics.models import Topic
+
+logger = logging.getLogger(__name__)
+
+# A failing source waits poll_interval * 2**failures, capped here, before it is tried again.
+MAX_BACKOFF = timedelta(hours=24)
+
+
+# --- Sources -------------------------------------------------------------------------
+
+
+@dataclass
+class PollResult:
+    source_id: int
+    outcome: str
+    new_article_ids: list[int] = field(default_factory=list)
+    updated: int = 0
+    seen: int = 0
+    error: str = ""
+
+
+def source_create(
+    *,
+    feed_url: str,
+    kind: str,
+    language: str = "en",
+    name: str = "",
+    topic: Topic | None = None,
+    site_url: str = "",
+) -> Source:
+    """Add a source; its name comes from the URL until the first poll reads the feed's title."""
+    from django.core.exceptions import ValidationError
+
+    source = Source(
+        feed_url=feed_url,
+        kind=kind,
+        language=language,
+        name=name or feed_url.split("//", 1)[-1][:200],
+        default_topic=topic,
+        site_url=site_url,
+    )
+    source.slug = _unique_slug(Source, name or feed_url.split("//", 1)[-1], fallback="source")
+    try:
+        source.full_clean()
+    except ValidationError as exc:
+        raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+    source.save()
+    return source
+
+
+def source_poll(*, source: Source, data: bytes | None = None) -> PollResult:
+    """Fetch a source's feed (or use `data`), upsert its episodes, record the outcome.
+
+    Never raises for a broken feed: the error is recorded on the source (shown in
+    the admin) with an exponential back-off, and the ingestion log gets a line.
+    """
+    log = IngestionLog.objects.create(source=source)
+    result = PollResult(source_id=source.pk, outcome=IngestionLog.Outcome.OK)
+    try:
+        if data is None:
+            fetched = fetch_url(
+                source.feed_url,
+                max_bytes=settings.FETCH_MAX_FEED_BYTES,
+                etag=source.etag,
+                last_modified=source.last_modified,
+            )
+            log.http_status = fetched.status
+            if fetched.not_modified:
+                result.outcome = IngestionLog.Outcome.NOT_MODIFIED
+                _source_record_success(source, etag=fetched.etag,
+                                       last_modified=fetched.last_modified)
+                return _finish_log(log, result)
+            data = fetched.content
+            etag, last_modified = fetched.etag, fetched.last_modified
+        else:
+            etag, last_modified = source.etag, source.last_modified
+        feed = parse_feed(data, url=source.feed_url)
+    except (FetchError, ParseError) as exc:
+        result.outcome = IngestionLog.Outcome.ERROR
+        result.error = str(exc) or exc.__class__.__name__
+        _source_record_failure(source, result.error)
+        return _finish_log(log, result)
+
+    _source_update_from_feed(source, feed)
+    for episode in feed.episodes:
+        result.seen += 1
+        article, created = article_upsert(source=source, entry=episode)
+        if created:
+            result.new_article_ids.append(article.pk)
+        elif article is not None:
+            result.updated += 1
+    _source_record_success(source, etag=etag, last_modified=last_modified)
+    return _finish_log(log, result)
+
+
+def _finish_log(log: IngestionLog, result: PollResult) -> PollResult:
+    log.finished_at = timezone.now()
+    log.outcome = result.outcome
+    log.items_seen = result.seen
+    log.items_new = len(result.new_article_ids)
+    log.items_updated = result.updated
+    log.error = result.error
+    log.save()
+    return result
+
+
+def _source_update_from_feed(source: Source, feed: ParsedFeed) -> None:
+    changed = {}
+    if feed.title and source.name.startswith(("http", source.feed_url.split("//", 1)[-1][:20])):
+        changed["name"] = feed.title[:200]
+    if feed.link and not source.site_url and feed.link.startswith(("http://", "https://")):
+        changed["site_url"] = feed.link[:2000]
+    if changed:
+        Source.objects.filter(pk=source.pk).update(**changed)
+        for key, value in changed.items():
+            setattr(source, key, value)
+
+
+def _source_record_success(source: Source, *, etag: str, last_modified: str) -> None:
+    now = timezone.now()
+    values = {
+        "etag": (etag or "")[:500],
+        "last_modified": (last_modified or "")[:100],
+        "last_polled_at": now,
+        "last_success_at": now,
+        "consecutive_failures": 0,
+        "last_error": "",
+        "next_poll_at": now + source.poll_interval,
+    }
+    Source.objects.filter(pk=source.pk).update(**values)
+    for key, value in values.items():
+        setattr(source, key, value)
+
+
+def _source_record_failure(source: Source, error: str) -> None:
+    now = timezone.now()
+    failures = source.consecutive_failures + 1
+    delay = min(source.poll_interval * (2 ** min(failures, 10)), MAX_BACKOFF)
+    # Jitter spreads retries of many sources that failed together (a shared CDN outage).
+    delay = delay * random.uniform(0.9, 1.1)
+    values = {
+        "last_polled_at": now,
+        "consecutive_failures": failures,
+        "last_error": error[:2000],
+        "next_poll_at": now + delay,
+    }
+    Source.objects.filter(pk=source.pk).update(**values)
+    for key, value in values.items():
+        setattr(source, key, value)
+    logger.warning("source %s failed (%d in a row): %s", source.slug, failures, error)
+
+
+def sources_claim_due(*, now=None, limit: int = 100) -> list[int]:
+    """Ids of active sources whose poll is due, pushed forward so no one claims them twice.
+
+    The UPDATE ... WHERE next_poll_at <= now is the claim: two beats (or a beat that
+    restarted) racing over the same source cannot both win it.
+    """
+    now = now or timezone.now()
+    due = list(
+        Source.objects.filter(active=True, next_poll_at__lte=now)
+        .order_by("next_poll_at")
+        .values_list("pk", "poll_interval")[:limit]
+    )
+    claimed = []
+    for pk, interval in due:
+        won = Source.objects.filter(pk=pk, next_poll_at__lte=now).update(
+            next_poll_at=now + max(interval, timedelta(minutes=5))
+        )
+        if won:
+            claimed.append(pk)
+    return claimed
+
+
+# --- Articles ------------------------------------------------------------------------
+
+
+def _unique_slug(model, text: str, *, fallback: str, salt: str = "") -> str:
+    base = slugify(text)[:80].strip("-") or fallback
+    if not model.objects.filter(slug=base).exists():
+        return base
+    digest = hashlib.sha1(f"{salt}:{text}".encode()).hexdigest()
+    for length in (6, 10, 16):
+        candidate = f"{base[:80]}-{digest[:length]}"
+        if not model.objects.filter(slug=candidate).exists():
+            return candidate
+    return f"{base[:60]}-{digest}"
+
+
+def article_upsert(*, source: Source, entry: ParsedEpisode) -> tuple[Article, bool]:
+    """Create the article for a feed entry, or refresh the one that exists.
+
+    Idempotent: (source, guid) is unique in the database, so a re-poll, a retried task
+    or two workers on the same feed end with one article. Editorial fields (status,
+    topic, tags, featured) are never overwritten by a re-poll.
+    """
+    guid = (entry.guid or "")[:1000]
+    feed_fields = {
+        "title": (entry.title or "Untitled episode")[:500],
+        "original_url": _http_only(entry.link),
+        "audio_url": _http_only(entry.audio_url),
+        "audio_type": (entry.audio_type or "")[:100],
+        "video_url": _http_only(entry.video_url),
+        "video_id": (entry.video_id or "")[:64],
+        "image_url": _http_only(entry.image_url),
+        "description_html": entry.description_html or "",
+        "duration_seconds": entry.duration_seconds,
+        "transcript_links": [
+            {"url": t.url, "type": t.type, "language": t.language, "rel": t.rel}
+            for t in entry.transcripts
+        ],
+        "chapters_url": _http_only(entry.chapters_url),
+    }
+    existing = Article.objects.filter(source=source, guid=guid).first()
+    if existing is not None:
+        changed = [k for k, v in feed_fields.items() if getattr(existing, k) != v]
+        if changed:
+            for key in changed:
+                setattr(existing, key, feed_fields[key])
+            existing.save(update_fields=[*changed, "updated_at"])
+        return existing, False
+
+    article = Article(
+        source=source,
+        guid=guid,
+        published_at=entry.published or timezone.now(),
+        language=source.language,
+        topic=source.default_topic,
+        **feed_fields,
+    )
+    for attempt in range(3):
+        article.slug = _unique_slug(
+            Article, article.title, fallback="episode", salt=f"{source.pk}:{guid}:{attempt}"
+        )
+        try:
+            with transaction.atomic():
+                article.save()
+        except IntegrityError:
+            # Another worker inserted the same guid (or took the slug) meanwhile.
+            other = Article.objects.filter(source=source, guid=guid).first()
+            if other is not None:
+                return other, False
+            article.pk = None
+            continue
+        if entry.tags:
+            article.tags.add(*[t[:100] for t in entry.tags[:8]])
+        return article, True
+    raise IntegrityError(f"could not store episode {guid!r} of {source.slug}")
+
+
+def _http_only(url: str | None) -> str:
+    url = (url or "").strip()
+    return url[:2000] if url.lower().startswith(("http://", "https://")) else ""
+
+
+def article_set_status(*, article: Article, status: str, reason: str = "") -> None:
+    Article.objects.filter(pk=article.pk).update(
+        status=status, status_reason=reason[:2000], updated_at=timezone.now()
+    )
+    article.status, article.status_reason = status, reason
+
+
+def articles_publish(*, article_ids) -> int:
+    return Article.objects.filter(pk__in=list(article_ids)).update(
+        status=Article.Status.PUBLISHED, status_reason="", updated_at=timezone.now()
+    )
+
+
+def articles_unpublish(*, article_ids) -> int:
+    return Article.objects.filter(pk__in=list(article_ids)).update(
+        status=Article.Status.HIDDEN, status_reason="unpublished by an editor",
+        updated_at=timezone.now(),
+    )
+
+
+def articles_feature(*, article_ids, featured: bool = True) -> int:
+    return Article.objects.filter(pk__in=list(article_ids)).update(
+        featured=featured, updated_at=timezone.now()
+    )
+
+
+# --- Transcripts ---------------------------------------------------------------------
+
+
+def transcript_store(
+    *,
+    article: Article,
+    origin: str,
+    segments: list[Segment],
+    format: str,
+    language: str = "",
+    source_url: str = "",
+    provenance: list[dict] | None = None,
+) -> Transcript:
+    """Save (or replace) an article's transcript and move the article on."""
+    rows = [s.as_dict() for s in segments]
+    text = "\n".join(s.text for s in segments if s.text)
+    with transaction.atomic():
+        Article.objects.select_for_update().filter(pk=article.pk).first()
+        transcript, _ = Transcript.objects.update_or_create(
+            article=article,
+            defaults={
+                "origin": origin,
+                "format": format,
+                "language": language or article.language,
+                "source_url": source_url[:2000],
+                "segments": rows,
+                "text": text,
+                "word_count": len(text.split()),
+                "provenance": provenance or [],
+            },
+        )
+        article_set_status(article=article, status=Article.Status.TRANSCRIBED)
+    return transcript
+
+
+# --- Digests -------------------------------------------------------------------------
+
+
+def topic_choices() -> list[TopicChoice]:
+    return [
+        TopicChoice(slug=t.slug, name=t.name_en, keywords=t.keyword_list)
+        for t in Topic.objects.all()
+    ]
+
+
+def digest_languages_for(article: Article, backend_name: str) -> list[str]:
+    """The extractive backend writes only the episode's own language (no offline translation)."""
+    wanted = [lang for lang in settings.DIGEST_LANGUAGES if lang in ("en", "fr")]
+    if backend_name == "extractive":
+        return [article.language] if article.language in wanted or not wanted else []
+    return wanted
+
+
+def digest_make(*, article: Article, backend: str | None = None,
+                languages: list[str] | None = None) -> list[Digest]:
+    """Write the article's digests, then apply the publish rule.
+
+    The summariser runs outside any transaction; the result is written only if the
+    transcript did not change meanwhile (re-checked under a row lock).
+    """
+    transcript = Transcript.objects.filter(article=article).first()
+    if transcript is None:
+        article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
+                           reason="no transcript to summarise")
+        return []
+    summarizer = get_summarizer(backend)
+    languages = languages or digest_languages_for(article, summarizer.name)
+    topics = topic_choices()
+    source_input = TranscriptInput(
+        segments=[Segment(**row) for row in transcript.segments],
+        language=transcript.language or article.language,
+        title=article.title,
+    )
+    seen_version = transcript.updated_at
+    digests = []
+    for language in languages:
+        try:
+            data = summarizer.summarize(source_input, language=language, topics=topics)
+            ground_key_points(data.key_points, source_input.segments)
+        except BudgetExhausted as exc:
+            digests.append(_digest_record_problem(article, language, Digest.Status.WAITING,
+                                                  str(exc), summarizer.name))
+            continue
+        except SummarizationError as exc:
+            digests.append(_digest_record_problem(article, language, Digest.Status.FAILED,
+                                                  str(exc), summarizer.name))
+            continue
+        digest = _digest_write(
+            article=article,
+            data=data,
+            from_show_notes=transcript.origin == Transcript.Origin.DESCRIPTION,
+            seen_version=seen_version,
+        )
+        if digest is not None:
+            digests.append(digest)
+    article_apply_publish_rule(article=article)
+    return digests
+
+
+def _digest_record_problem(article: Article, language: str, status: str, reason: str,
+                           backend: str) -> Digest:
+    # A failure never replaces a ready digest: the old one stays on the site.
+    digest, created = Digest.objects.get_or_create(
+        article=article, language=language,
+        defaults={"status": status, "error": reason[:2000], "backend": backend},
+    )
+    if not created:
+        if digest.status == Digest.Status.READY:
+            Digest.objects.filter(pk=digest.pk).update(error=reason[:2000])
+        else:
+            Digest.objects.filter(pk=digest.pk).update(status=status, error=reason[:2000],
+                                                       backend=backend)
+            digest.status = status
+    digest.error = reason
+    logger.warning("digest %s/%s %s: %s", article.slug, language, status, reason)
+    return digest
+
+
+def _digest_write(*, article: Article, data: DigestData, from_show_notes: bool,
+                  seen_version) -> Digest | None:
+    grounded = [kp.grounded for kp in data.key_points]
+    grounding = (sum(1 for g in grounded if g) / len(grounded)) if grounded else 0.0
+    with transaction.atomic():
+        locked = Article.objects.select_for_update().get(pk=article.pk)
+        current = Transcript.objects.filter(article=locked).values_list("updated_at", flat=True)
+        if list(current) != [seen_version]:
+            logger.info("transcript of %s changed while summarising; result dropped", article.slug)
+            return None
+        digest, _ = Digest.objects.update_or_create(
+            article=locked,
+            language=data.language,
+            defaults={
+                "tldr": data.tldr,
+                "conclusion": data.conclusion,
+                "score": Decimal(str(round(data.score, 1))),
+                "score_parts": data.score_parts,
+                "backend": data.backend,
+                "model_name": data.model[:200],
+                "version": data.version[:50],
+                "grounding": round(grounding, 3),
+                "from_show_notes": from_show_notes,
+                "status": Digest.Status.READY,
+                "error": "",
+                "token_usage": data.token_usage,
+            },
+        )
+        digest.key_points.all().delete()
+        KeyPoint.objects.bulk_create(
+            KeyPoint(
+                digest=digest,
+                order=i,
+                heading=kp.heading[:300],
+                body=kp.body,
+                start_seconds=kp.start,
+                quote=kp.quote,
+                grounded=kp.grounded,
+            )
+            for i, kp in enumerate(data.key_points)
+        )
+        if locked.topic_id is None and data.topic:
+            topic = Topic.objects.filter(slug=data.topic).first()
+            if topic:
+                Article.objects.filter(pk=locked.pk).update(topic=topic)
+                article.topic = topic
+        if data.tags and not locked.tags.exists():
+            locked.tags.add(*[t[:100] for t in data.tags[:8]])
+    return digest
+
+
+def article_primary_digest(article: Article) -> Digest | None:
+    ready = list(article.digests.filter(status=Digest.Status.READY))
+    for digest in ready:
+        if digest.language == article.language:
+            return digest
+    return ready[0] if ready else None
+
+
+def article_apply_publish_rule(*, article: Article) -> str:
+    """Publish automatically when the digest is good and grounded; else the review queue.
+
+    Never publishes a digest made from show notes, and never touches an article an
+    editor has already published or hidden.
+    """
+    article.refresh_from_db(fields=["status"])
+    primary = article_primary_digest(article)
+    score = primary.effective_score if primary else None
+    Article.objects.filter(pk=article.pk).update(score=score)
+    article.score = score
+    if article.status in (Article.Status.PUBLISHED, Article.Status.HIDDEN):
+        return article.status
+    if primary is None:
+        problems = list(article.digests.exclude(error="").values_list("language", "error"))
+        reason = "; ".join(f"{lang}: {err}" for lang, err in problems) or "no digest"
+        waiting = article.digests.filter(status=Digest.Status.WAITING).exists()
+        status = Article.Status.TRANSCRIBED if waiting else Article.Status.FAILED
+        article_set_status(article=article, status=status, reason=reason)
+        return status
+    reasons = []
+    if primary.from_show_notes:
+        reasons.append("made from show notes, not a transcript")
+    if score is None or score < Decimal(str(settings.AUTO_PUBLISH_MIN_SCORE)):
+        reasons.append(f"score {score} below {settings.AUTO_PUBLISH_MIN_SCORE}")
+    if (primary.grounding or 0) < settings.AUTO_PUBLISH_MIN_GROUNDING:
+        reasons.append(
+            f"grounded share {primary.grounding or 0:.0%} below "
+            f"{settings.AUTO_PUBLISH_MIN_GROUNDING:.0%}"
+        )
+    if reasons:
+        article_set_status(article=article, status=Article.Status.REVIEW,
+                           reason="; ".join(reasons))
+        return Article.Status.REVIEW
+    article_set_status(article=article, status=Article.Status.PUBLISHED)
+    return Article.Status.PUBLISHED
+
+
+def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcript | None:
+    """Run the provenance chain for an article and store what it finds.
+
+    Returns None (and leaves the article visibly in "needs transcript") when every
+    step fails; raises TransientTranscriptError when a retry later may succeed.
+    """
+    from articles.ingestion.provenance import EpisodeInfo, NoTranscript, find_transcript
+
+    episode = EpisodeInfo(
+        title=article.title,
+        language=article.language,
+        transcript_links=article.transcript_links or [],
+        description_html=article.description_html,
+        video_id=article.video_id,
+        audio_url=article.audio_url,
+        duration_seconds=article.duration_seconds,
+    )
+    try:
+        found = find_transcript(episode, skip=skip)
+    except NoTranscript as exc:
+        article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
+                           reason=str(exc)[:2000])
+        return None
+    return transcript_store(
+        article=article,
+        origin=found.origin,
+        segments=found.segments,
+        format=found.format,
+        language=found.language,
+        source_url=found.source_url,
+        provenance=found.provenance,
+    )
+
+
+# --- OPML ----------------------------------------------------------------------------
+
+
+def sources_export_opml(*, sources) -> bytes:
+    from articles.ingestion.opml import OpmlOutline, build_opml
+
+    outlines = [
+        OpmlOutline(
+            title=s.name, xml_url=s.feed_url, html_url=s.site_url, type="rss",
+            language=s.language,
+            category=s.default_topic.slug if s.default_topic_id else "",
+        )
+        for s in sources.select_related("default_topic")
+    ]
+    return build_opml(outlines, title="newsroom sources")
+
+
+def sources_import_opml(*, data: bytes, kind: str = "podcast",
+                        language: str = "en") -> tuple[list[Source], list[str]]:
+    """Create a source per outline; returns (created, skipped with reasons)."""
+    from articles.ingestion.opml import parse_opml
+
+    created, skipped = [], []
+    topics = {t.slug: t for t in Topic.objects.all()}
+    for outline in parse_opml(data):
+        if Source.objects.filter(feed_url=outline.xml_url).exists():
+            skipped.append(f"{outline.xml_url}: already a source")
+            continue
+        lang = (outline.language or language)[:2].lower()
+        try:
+            source = source_create(
+                feed_url=outline.xml_url,
+                kind=kind,
+                language=lang if lang in ("en", "fr") else language,
+                name=outline.title,
+                topic=topics.get((outline.category or "").lower()),
+                site_url=outline.html_url or "",
+            )
+        except ValueError as exc:
+            skipped.append(f"{outline.xml_url}: {exc}")
+            continue
+        created.append(source)
+    return created, skipped
+
+
+def articles_process(*, article_ids, digests: bool = True) -> int:
+    """Transcript then digests for each article, in this process (commands, demo).
+
+    Workers do the same through the Celery chain; this is for an operator who wants
+    the result now, with errors reported rather than retried.
+    """
+    done = 0
+    for article in Article.objects.filter(pk__in=list(article_ids)):
+        try:
+            transcript = transcript_fetch(article=article)
+        except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
+            logger.warning("transcript for %s failed: %s", article.slug, exc)
+            article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
+                               reason=str(exc)[:2000])
+            continue
+        if transcript is not None and digests:
+            digest_make(article=article)
+        done += 1
+    return done

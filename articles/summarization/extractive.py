@@ -1,0 +1,1185 @@
+"""The offline extractive summariser: the default digest backend, with no network.
+
+It never writes a word that was not said: every sentence of the digest is a cleaned
+sentence of the transcript, and every quote is an exact span of one segment's text.
+
+Pipeline
+  1. tokenise each segment, remembering where every token sits in the segment's text;
+  2. clean: mark fillers, disfluencies (repeats, false starts), sound annotations;
+  3. split the kept tokens into sentences (own splitter: punctuation, abbreviations,
+     speaker turns, and a length cap for unpunctuated captions);
+  4. drop whole sentences that are greetings, sponsor reads or channel housekeeping;
+  5. weigh words with TF-IDF over sentences and find topical sections by lexical
+     cohesion (TextTiling-style depth scores), in time order;
+  6. rank sentences by graph centrality (LexRank on TF-IDF cosine) combined with
+     the coverage of frequent concepts, a length prior and a small position prior,
+     and pick them with MMR so that the digest does not repeat itself;
+  7. build the TL;DR, one key point per section (heading from the section's most
+     distinctive n-gram, body, start second, verbatim quote) and a conclusion from
+     the closing section; scoring.py scores it and picks a topic and tags.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from articles.summarization import scoring
+from articles.summarization.base import (
+    DigestData,
+    KeyPointData,
+    SummarizationError,
+    TopicChoice,
+    TranscriptInput,
+    score_from_parts,
+)
+from articles.transcript_data import Segment
+
+VERSION = "extractive-1"
+LANGUAGES = ("en", "fr")
+
+# Below these the transcript cannot give a TL;DR, five key points and a conclusion.
+MIN_WORDS = 150
+MIN_CANDIDATES = 8
+MIN_KEY_POINTS = 5
+MAX_KEY_POINTS = 10
+QUOTE_MIN_WORDS = 6
+QUOTE_MAX_WORDS = 30
+
+# --------------------------------------------------------------------------- words
+
+_EN_STOPWORDS = """
+a about above after again against ago all almost along already also although always am
+among an and another any anybody anyone anything anyway anyways anywhere are aren't around
+as at away back be became because become been before being below beside besides between
+beyond both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+done down during each either else enough even ever every everybody everyone everything
+everywhere few for from further get gets getting give given gives go goes going gone gonna
+got gotta had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
+herself him himself his how how's however i i'd i'll i'm i've if in indeed instead into is
+isn't it it'd it'll it's its itself just kind kinda last least less let let's like likely
+lot lots made make makes making many may maybe me mean means might mine more most much must
+my myself need needs neither never no nobody none nor not nothing now of off often oh ok
+okay on once one ones only onto or other others otherwise our ours ourselves out over own
+perhaps please pretty put quite rather really right said same say saying says see seem
+seems seen several shall she she'd she'll she's should shouldn't since so some somebody
+someone something sometimes somewhat sort still stuff such sure take takes talk talked
+talking tell than thank thanks that that'd that'll that's the their theirs them themselves
+then there there'd there'll there's these they they'd they'll they're they've thing things
+think thinking this those though thought through thus to together too toward towards try
+trying um uh under until up upon us use used using very via wanna want wants was wasn't way
+we we'd we'll we're we've well went were weren't what what's whatever when where where's
+whether which while who who's whoever whole whom whose why will with within without won't
+would wouldn't yeah yep yes yet you you'd you'll you're you've your yours yourself
+yourselves actually basically literally probably definitely obviously totally certainly
+know knew guess bit little stuff anyway gonna hmm mm mhm ah er erm hey hi hello also
+another able across again ahead along already bunch came come comes coming could each
+else far fine get good great happen happened happens keep kind look looking looks lots
+mostly new next nice part per quick quickly real saw second seeing seemed simply start
+started stuff tell things thought three two use yeah four five six seven eight nine ten
+first whatever wow word words
+"""
+
+_FR_STOPWORDS = """
+a à afin ai aie aient aies ait alors as au aucun aucune auquel aura aurai auraient aurais
+aurait auras aurez auriez aurions aurons auront aussi autre autres aux auxquels avaient
+avais avait avant avec avez aviez avions avoir avons ayant bah ben beaucoup bien bon bref
+c ça car ce ceci cela celle celles celui cependant certain certaine certaines certains ces
+cet cette ceux chaque chez ci comme comment d dans de déjà des desquels deux devant doit
+donc dont du duquel elle elles en encore enfin entre es est et étaient étais était étant
+été êtes étiez étions être eu eue eues euh eûmes eurent eus eusse eut eux fait faire fais
+faut fois font hein heu hum il ils j je jusqu jusque l la là laquelle le lequel les
+lesquelles lesquels leur leurs lui m ma mais me même mêmes mes moi moins mon n ne ni non
+nos notre nous o on ont ou où ouais oui par parce pas peu peut peuvent peux plus plutôt
+pour pourquoi qu quand que quel quelle quelles quels qui quoi s sa sans se sera serai
+seraient serais serait seras serez seriez serions serons seront ses si sien soi soient
+sois soit sommes son sont sous suis sur t ta te tes toi ton tous tout toute toutes très
+trop tu un une unes uns va vais vas voici voilà vont vos votre vous vu y genre truc trucs
+chose choses coup dire dis dit disons sais sait savoir voir vois voit veux veut vraiment
+juste aussi assez ok okay d'accord alors là-dessus ici maintenant après avant ensuite
+aujourd'hui hui beaucoup tellement quelque quelques rien tout-à-fait vachement super
+allez allons aller peut-être puis donc également entre selon depuis pendant chez contre
+"""
+
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(_EN_STOPWORDS.split()),
+    "fr": frozenset(_FR_STOPWORDS.split()),
+}
+
+# Tokens that are never content, wherever they occur.
+_FILLERS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "um umm ummm uh uhh uhm er erm ah ahh hmm hm mm mmm mhm mm-hmm uh-huh huh eh".split()
+    ),
+    "fr": frozenset("euh euuh heu hum hmm mm mmm bah ben beh bof pff hein".split()),
+}
+
+# Discourse markers that are filler when a pause (punctuation or a turn edge) is next
+# to them; inside a clause they often carry meaning ("you know the answer").
+_PAUSE_FILLERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (
+        ("you", "know"),
+        ("i", "mean"),
+        ("you", "see"),
+        ("sort", "of"),
+        ("kind", "of"),
+        ("like",),
+        ("basically",),
+        ("actually",),
+        ("literally",),
+        ("so", "yeah"),
+        ("or", "whatever"),
+        ("and", "stuff"),
+        ("or", "something"),
+        ("and", "so", "on"),
+    ),
+    "fr": (
+        ("tu", "vois"),
+        ("tu", "sais"),
+        ("vous", "voyez"),
+        ("vous", "savez"),
+        ("voilà",),
+        ("quoi",),
+        ("genre",),
+        ("enfin",),
+        ("disons",),
+        ("bon",),
+        ("bref",),
+        ("en", "gros"),
+    ),
+}
+
+# Markers that are filler in any position.
+_ALWAYS_FILLERS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "en": (("you", "know", "what", "i", "mean"),),
+    "fr": (("du", "coup"), ("en", "fait"), ("tu", "vois"), ("tu", "sais")),
+}
+
+# Words that open a spoken sentence without adding to it ("Okay, so the plan is...").
+_OPENERS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        "okay ok alright right yeah yep yes well so oh anyway now and um uh also".split()
+    ),
+    "fr": frozenset("alors bon ben bah ouais oui donc et bref voilà enfin euh ok".split()),
+}
+
+# Short words that look like prefixes of the next word but are real words.
+_NOT_FALSE_STARTS = frozenset("a an i in on at to of is it as be we he me my no so or".split())
+_LETTER_WORDS = frozenset("a i o à y ô".split())
+_REPEAT_OK = frozenset({"that", "had", "is", "very", "bye", "no", "ha", "vous", "nous"})
+_ANNOTATIONS = frozenset(
+    "music laughter laughs laughing applause inaudible crosstalk silence noise "
+    "musique rires rire applaudissements inaudible bruit".split()
+)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr prof st vs etc jr sr inc ltd co corp mt fig approx dept est "
+    "m mme mlle cf env".split()
+)
+
+# Phrases that mark a sentence as greeting, housekeeping or advertising, per language.
+_GREETING = {
+    "en": re.compile(
+        r"^(hi|hello|hey|good (morning|afternoon|evening))\b"
+        r"|\bwelcome (back )?to (the|our|this|another|episode)\b"
+        r"|\bthanks? (you )?(so much |very much )?(for )?(having (me|us)|listening|watching"
+        r"|joining|tuning in|coming on|being here|being on)\b"
+        r"|\b(see|talk to|catch) you (next|all|guys|soon|later|then)\b"
+        r"|^(bye|goodbye|cheers)\b|\bi'?m your host\b|\buntil next time\b"
+        r"|\bthat'?s (it|all) for (today|this week|this episode|now)\b"
+        r"|\bthank you (all|everyone|everybody)\b|\bhave a (good|great|nice) (one|day|week)\b"
+    ),
+    "fr": re.compile(
+        r"^(bonjour|salut|bonsoir|coucou)\b|\bbienvenue (à|a|dans|sur)\b"
+        r"|\bmerci (beaucoup |bien )?(de|pour|d')\s?(nous |m')?(avoir )?(écout|regard|suiv"
+        r"|invit|accueil|être (venu|là|avec))"
+        r"|\bà (la semaine prochaine|bientôt|très vite|la prochaine)\b"
+        r"|\bc'est tout pour (aujourd'hui|cette semaine|cet épisode)\b"
+        r"|\bmerci (à tous|à toutes|à vous)\b|^(au revoir|salut)\b"
+    ),
+}
+_HOUSEKEEPING = {
+    "en": re.compile(
+        r"\bsubscrib|\bshow ?notes\b|\blinks? (is |are )?(in|below)\b|\bin the description\b"
+        r"|\brate,? (and )?review\b|\b(leave|drop) (us )?an? (comment|review|rating)\b"
+        r"|\bhit the (like|bell|subscribe)\b|\bsmash (that|the) like\b|\bpatreon\b"
+        r"|\bfollow us on\b|\bjoin (our|the) (discord|community|slack)\b|\bbell icon\b"
+        r"|\blike button\b|\bfive[- ]star\b|\bapple podcasts\b|\bwherever you get your podcasts\b"
+    ),
+    "fr": re.compile(
+        r"\babonne[zr]?\b|\babonnez-vous\b|\babonnement\b|\bdans la description\b"
+        r"|\bnotes de l'épisode\b|\blaissez[- ](nous[- ])?(un|une) (commentaire|avis|note)\b"
+        r"|\bpouce bleu\b|\bcloche\b|\bcinq étoiles\b|\bpartagez (cet|l')\s?épisode\b"
+        r"|\bapple podcasts\b|\bspotify\b|\bsuivez-nous\b|\btipeee\b|\bpatreon\b"
+    ),
+}
+_SPONSOR = {
+    "en": re.compile(
+        r"\b(brought to you by|sponsored by|our sponsors?\b|today'?s sponsor|episode'?s sponsor"
+        r"|a word from our|support for (this|the) (show|podcast|episode) comes from"
+        r"|promo code|use (the )?code|discount code|percent off|% off|free trial"
+        r"|(this|the) (show|episode|podcast) is supported by)"
+    ),
+    "fr": re.compile(
+        r"(sponsor|code promo|avec le code|essai gratuit|partenaire de (cet|l')\s?épisode"
+        r"|(cet épisode|ce podcast|cette émission|cette vidéo) (est|vous est) "
+        r"(sponsorisée?|soutenue?|présentée?|proposée?|offerte?)|% de réduction)"
+    ),
+}
+_COMMERCIAL = {
+    "en": re.compile(
+        r"\b(code|offer|discount|visit|sign up|go to|\.com|dot com|free|trial|percent|today"
+        r"|website|download|app|checkout|check out|get started|plans? start|deal|order)\b"
+    ),
+    "fr": re.compile(
+        r"\b(code|offre|réduction|rendez-vous sur|allez sur|\.com|point com|gratuit|essai"
+        r"|site|télécharge|application|abonnement|profitez|commande)"
+    ),
+}
+_RETURN = {
+    "en": re.compile(r"\b(back to (the|our)|anyway|where were we|let'?s get (back|into))\b"),
+    "fr": re.compile(r"\b(revenons|reprenons|on reprend|retour à|bref)\b"),
+}
+
+# Sentences that announce the subject or conclude; a small prior, not a rule.
+_AGENDA_CUES = {
+    "en": re.compile(
+        r"\b(today we|this (meeting|episode|week)|we'?re (going to|gonna) (talk|discuss|look)"
+        r"|the agenda|main (focus|goal|topic|point|purpose)|the (goal|aim|purpose) (is|of)"
+        r"|announced|launch(ed|es)?|released?)\b"
+    ),
+    "fr": re.compile(
+        r"\b(aujourd'hui (on|nous)|cet épisode|cette semaine|on va parler|l'ordre du jour"
+        r"|l'objectif|le but|annoncé|lancé|sorti)"
+    ),
+}
+_CONCLUSION_CUES = {
+    "en": re.compile(
+        r"\b(in conclusion|to sum up|to summari[sz]e|bottom line|overall|in the end|the key"
+        r"|takeaway|decided|agreed|we will|we'?ll|next (step|meeting|time)|so the)\b"
+    ),
+    "fr": re.compile(
+        r"\b(en conclusion|pour conclure|en résumé|au final|finalement|en somme|à retenir"
+        r"|décidé|on retient|prochaine étape)"
+    ),
+}
+
+_TOKEN_RE = re.compile(
+    r"(?:[A-Za-z]\.){2,}"  # U.S., e.g., i.e. stay one token
+    r"|\d+(?:[.,:]\d+)*%?"  # 74.4%, 1,200, 10:30
+    r"|[^\W\d_]+(?:[-'’][^\W\d_]+)*"  # words, contractions, hyphenated words
+    r"|\w+"
+    r"|[^\w\s]"
+)
+_TERMINAL = frozenset(".!?…")
+_NO_SPACE_BEFORE = frozenset(",.;:!?%)]}…")
+_NO_SPACE_AFTER = frozenset("([{$")
+_CONNECTORS = {"en": frozenset({"of", "for", "and"}), "fr": frozenset({"de", "du", "des", "d"})}
+
+
+def words_of(text: str) -> list[str]:
+    """Lower-case word tokens of a text (numbers included, punctuation left out)."""
+    return [t.lower() for t in _TOKEN_RE.findall(text) if t[0].isalnum()]
+
+
+def stem(word: str, language: str) -> str:
+    """A light suffix stripper: enough to match 'models' with 'model' when counting."""
+    w = word.lower().replace("’", "'")
+    if language == "fr":
+        for suffix in ("ements", "ement", "ations", "ation", "euses", "euse", "eurs", "eur",
+                       "ées", "és", "ée", "er", "ez", "es", "e", "s", "x"):
+            if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+                return w[: -len(suffix)]
+        return w
+    if w.endswith("'s"):
+        w = w[:-2]
+    if len(w) > 4 and w.endswith("ies"):
+        return w[:-3] + "y"
+    if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+        w = w[:-1]
+    for suffix in ("ing", "ed"):
+        if len(w) > len(suffix) + 3 and w.endswith(suffix):
+            w = w[: -len(suffix)]
+            if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+                w = w[:-1]  # running -> run
+            break
+    return w
+
+
+def detect_language(text: str) -> str:
+    """'fr' when French function words outnumber English ones, else 'en'."""
+    en_markers = {"the", "and", "is", "of", "to", "that", "it", "with", "this", "you", "we"}
+    fr_markers = {"le", "la", "les", "et", "est", "des", "une", "que", "qui", "pour", "pas",
+                  "dans", "c'est", "je", "nous", "ça", "du", "on"}
+    counts = Counter(words_of(text[:200_000]))
+    en = sum(counts[w] for w in en_markers)
+    fr = sum(counts[w] for w in fr_markers)
+    return "fr" if fr > en else "en"
+
+
+# ------------------------------------------------------------------------- tokens
+
+
+@dataclass(slots=True)
+class Token:
+    text: str
+    seg: int  # index of the segment it came from
+    start: int  # offsets in that segment's text, for verbatim quotes
+    end: int
+    word: bool
+    dropped: bool = False
+
+
+@dataclass(slots=True)
+class Sentence:
+    index: int
+    tokens: list[Token]  # kept tokens only, in order
+    text: str
+    words: list[str]  # lower-case kept words
+    terms: list[str]  # stems of content words
+    seg: int  # the segment the sentence starts in
+    start: float | None
+    candidate: bool = False  # may appear in the digest
+    section: int = 0
+
+
+@dataclass(slots=True)
+class Prepared:
+    """A cleaned transcript: its sentences and what cleaning removed."""
+
+    language: str
+    segments: list[Segment]
+    sentences: list[Sentence]
+    raw_words: int
+    dropped_words: int
+    dropped_sentences: list[str] = field(default_factory=list)
+
+
+def _tokenize(segment_index: int, text: str) -> list[Token]:
+    return [
+        Token(m.group(), segment_index, m.start(), m.end(), m.group()[0].isalnum())
+        for m in _TOKEN_RE.finditer(text)
+    ]
+
+
+def _drop_span(tokens: list[Token], i: int, j: int) -> None:
+    """Drop tokens[i:j] and the commas that framed them, so no ', ,' is left behind."""
+    for t in tokens[i:j]:
+        t.dropped = True
+    after = tokens[j] if j < len(tokens) else None
+    before = tokens[i - 1] if i > 0 else None
+    if after is not None and after.text == ",":
+        after.dropped = True
+        if before is not None and before.text == ",":
+            before.dropped = True
+    elif before is not None and before.text == "," and (after is None or after.text in _TERMINAL):
+        before.dropped = True
+    elif after is not None and after.text in {"-", "—", "–", "..."}:
+        after.dropped = True
+
+
+def _at_pause(tokens: list[Token], i: int, j: int) -> bool:
+    """True when tokens[i:j] touch punctuation or a segment edge on either side."""
+    left = i == 0 or not tokens[i - 1].word
+    right = j >= len(tokens) or not tokens[j].word
+    return left or right
+
+
+def _matches(lowered: list[str], i: int, phrase: tuple[str, ...]) -> bool:
+    return tuple(lowered[i : i + len(phrase)]) == phrase
+
+
+def _clean_tokens(tokens: list[Token], language: str) -> None:
+    """Mark fillers, disfluencies and sound annotations as dropped, in place."""
+    lowered = [t.text.lower().replace("’", "'") for t in tokens]
+    fillers = _FILLERS[language]
+    n = len(tokens)
+    # Sound annotations: [music], (laughter).
+    for i, tok in enumerate(tokens):
+        if tok.text in "[(" and i + 2 < n and tokens[i + 2].text in "])":
+            if tok.text == "[" or lowered[i + 1] in _ANNOTATIONS:
+                _drop_span(tokens, i, i + 3)
+    for i, low in enumerate(lowered):
+        if tokens[i].dropped or not tokens[i].word:
+            continue
+        if low in fillers:
+            _drop_span(tokens, i, i + 1)
+            continue
+        for phrase in _ALWAYS_FILLERS[language]:
+            if _matches(lowered, i, phrase):
+                _drop_span(tokens, i, i + len(phrase))
+                break
+        else:
+            for phrase in _PAUSE_FILLERS[language]:
+                j = i + len(phrase)
+                if _matches(lowered, i, phrase) and _at_pause(tokens, i, j):
+                    # "like" before a comma is filler; "I like it." is not.
+                    if phrase == ("like",) and not (j < n and tokens[j].text == ","):
+                        continue
+                    _drop_span(tokens, i, j)
+                    break
+    _drop_repeats(tokens, lowered)
+
+
+def _drop_repeats(tokens: list[Token], lowered: list[str]) -> None:
+    """Drop stutters ('the the'), repeated pairs ('on a on a') and false starts ('sh shared')."""
+    kept = [i for i, t in enumerate(tokens) if not t.dropped and t.word]
+    for a, b in zip(kept, kept[1:], strict=False):
+        wa, wb = lowered[a], lowered[b]
+        if wa == wb and wa not in _REPEAT_OK:
+            tokens[a].dropped = True
+        elif len(wa) == 1 and wa.isalpha() and wa == tokens[a].text and wa not in _LETTER_WORDS:
+            tokens[a].dropped = True  # a cut-off word: "an ergonomic t design"
+        elif (
+            len(wa) < len(wb)
+            and wb.startswith(wa)
+            and wa not in _NOT_FALSE_STARTS
+            and len(wa) <= 4
+            and all(not t.word for t in tokens[a + 1 : b])
+            and all(t.text in {"-", "—", "–"} or t.dropped for t in tokens[a + 1 : b])
+        ):
+            tokens[a].dropped = True
+            for t in tokens[a + 1 : b]:
+                t.dropped = True
+    kept = [i for i in kept if not tokens[i].dropped]
+    for x in range(len(kept) - 3):
+        a, b, c, d = kept[x : x + 4]
+        if lowered[a] == lowered[c] and lowered[b] == lowered[d] and not tokens[a].dropped:
+            tokens[a].dropped = True
+            tokens[b].dropped = True
+
+
+# ---------------------------------------------------------------------- sentences
+
+
+def _join(tokens: Sequence[Token]) -> str:
+    """Rebuild text from tokens, keeping the original spacing where it is known."""
+    parts: list[str] = []
+    prev: Token | None = None
+    for tok in tokens:
+        if prev is not None:
+            adjacent = prev.seg == tok.seg and prev.end == tok.start
+            if not adjacent and tok.text not in _NO_SPACE_BEFORE and prev.text not in _NO_SPACE_AFTER:
+                parts.append(" ")
+        parts.append(tok.text)
+        prev = tok
+    return "".join(parts)
+
+
+def _is_boundary(tokens: Sequence[Token], i: int) -> bool:
+    tok = tokens[i]
+    if tok.text not in _TERMINAL:
+        return False
+    if tok.text == "." and i > 0:
+        before = tokens[i - 1].text.lower()
+        if before in _ABBREVIATIONS or (len(before) == 1 and before.isalpha()):
+            return False
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else None
+        if nxt is not None and nxt.seg == tok.seg and nxt.start == tok.end:
+            return False  # "3.5" or "example.com" glued together
+    return True
+
+
+def _split_long(tokens: list[Token], limit: int) -> list[list[Token]]:
+    """Cut a run-on (an unpunctuated caption stream) at its best pause near the middle."""
+    n_words = sum(t.word for t in tokens)
+    if n_words <= limit:
+        return [tokens]
+    middle = len(tokens) // 2
+    best, best_cost = middle, math.inf
+    for i in range(max(1, len(tokens) // 4), min(len(tokens) - 1, 3 * len(tokens) // 4)):
+        tok, nxt = tokens[i], tokens[i + 1]
+        pause = 0.0 if tok.text in {",", ";", ":", "-", "—"} else 1.0
+        if nxt.seg != tok.seg:
+            pause = min(pause, 0.5)  # a caption boundary is a likely pause
+        cost = pause * 10 + abs(i - middle) / len(tokens)
+        if cost < best_cost:
+            best, best_cost = i, cost
+    return _split_long(tokens[: best + 1], limit) + _split_long(tokens[best + 1 :], limit)
+
+
+def _sentence_runs(segments: Sequence[Segment], seg_tokens: list[list[Token]]) -> list[list[Token]]:
+    """Group kept tokens into sentences; a change of speaker always ends one."""
+    runs: list[list[Token]] = []
+    current: list[Token] = []
+    speaker: str | None = None
+    punctuated = _is_punctuated(seg_tokens)
+    for index, tokens in enumerate(seg_tokens):
+        seg_speaker = (segments[index].speaker or "").strip()
+        if current and seg_speaker and seg_speaker != speaker:
+            runs.append(current)
+            current = []
+        speaker = seg_speaker or speaker
+        kept = [t for t in tokens if not t.dropped]
+        for i, tok in enumerate(kept):
+            current.append(tok)
+            if _is_boundary(kept, i):
+                runs.append(current)
+                current = []
+        # Captions without punctuation: a segment end is the best pause we have.
+        if not punctuated and sum(t.word for t in current) >= 12:
+            runs.append(current)
+            current = []
+    if current:
+        runs.append(current)
+    out: list[list[Token]] = []
+    for run in runs:
+        out.extend(_split_long(run, 45))
+    return [r for r in out if any(t.word for t in r)]
+
+
+def _is_punctuated(seg_tokens: list[list[Token]]) -> bool:
+    words = sum(t.word for tokens in seg_tokens for t in tokens)
+    stops = sum(t.text in _TERMINAL for tokens in seg_tokens for t in tokens)
+    return stops * 40 >= words
+
+
+def _strip_openers(run: list[Token], language: str) -> list[Token]:
+    """Drop leading 'Okay, so' and trailing commas; they carry nothing on the page."""
+    openers = _OPENERS[language]
+    start = 0
+    while start < len(run):
+        tok = run[start]
+        low = tok.text.lower()
+        rest_words = sum(t.word for t in run[start + 1 :])
+        if (not tok.word and tok.text not in "([\"'") or (low in openers and rest_words >= 4):
+            tok.dropped = True
+            start += 1
+            continue
+        break
+    body = run[start:]
+    while body and not body[-1].word and body[-1].text not in _TERMINAL | {")", '"', "%"}:
+        body[-1].dropped = True
+        body = body[:-1]
+    return body
+
+
+def _display(tokens: list[Token]) -> str:
+    text = _join(tokens).strip()
+    if not text:
+        return text
+    text = text[0].upper() + text[1:]
+    if text[-1] not in _TERMINAL and text[-1] not in "\"')":
+        text += "."
+    return text
+
+
+def prepare(transcript: TranscriptInput, language: str, *, clean: bool = True) -> Prepared:
+    """Tokenise, clean and split a transcript into sentences that remember their segment."""
+    stop = STOPWORDS[language]
+    segments = list(transcript.segments)
+    seg_tokens = [_tokenize(i, seg.text or "") for i, seg in enumerate(segments)]
+    raw_words = sum(t.word for tokens in seg_tokens for t in tokens)
+    if clean:
+        for tokens in seg_tokens:
+            _clean_tokens(tokens, language)
+    sentences: list[Sentence] = []
+    dropped_sentences: list[str] = []
+    for run in _sentence_runs(segments, seg_tokens):
+        body = _strip_openers(run, language) if clean else run
+        if not any(t.word for t in body):
+            continue
+        words = [t.text.lower().replace("’", "'") for t in body if t.word]
+        terms = [stem(w, language) for w in words if w not in stop and len(w) > 1]
+        seg = body[0].seg
+        sentences.append(
+            Sentence(
+                index=len(sentences),
+                tokens=body,
+                text=_display(body),
+                words=words,
+                terms=terms,
+                seg=seg,
+                start=segments[seg].start,
+            )
+        )
+    if clean:
+        sentences, dropped_sentences = _drop_non_content(sentences, language)
+    kept_words = sum(len(s.words) for s in sentences)
+    for i, sentence in enumerate(sentences):
+        sentence.index = i
+        sentence.candidate = _is_candidate(sentence)
+    return Prepared(
+        language=language,
+        segments=segments,
+        sentences=sentences,
+        raw_words=raw_words,
+        dropped_words=max(0, raw_words - kept_words),
+        dropped_sentences=dropped_sentences,
+    )
+
+
+def _is_candidate(sentence: Sentence) -> bool:
+    """Only full, contentful statements may be shown: not 'Yeah, okay.' or a question."""
+    n = len(sentence.words)
+    if n < 6 or n > 60 or len(set(sentence.terms)) < 3:
+        return False
+    return not sentence.text.endswith("?")
+
+
+def _drop_non_content(
+    sentences: list[Sentence], language: str
+) -> tuple[list[Sentence], list[str]]:
+    """Remove greetings, housekeeping and sponsor reads (a read runs over several sentences)."""
+    kept: list[Sentence] = []
+    dropped: list[str] = []
+    in_ad = 0  # sentences left in the current sponsor read, at most
+    ad_seg = -1
+    for s in sentences:
+        low = s.text.lower()
+        if _SPONSOR[language].search(low):
+            in_ad, ad_seg = 10, s.seg
+            dropped.append(s.text)
+            continue
+        if in_ad:
+            if _RETURN[language].search(low):
+                in_ad = 0
+                if len(s.words) < 10:
+                    dropped.append(s.text)
+                    continue
+            elif s.seg == ad_seg or _COMMERCIAL[language].search(low):
+                in_ad -= 1
+                ad_seg = s.seg
+                dropped.append(s.text)
+                continue
+            else:
+                in_ad = 0
+        if _GREETING[language].search(low) or _HOUSEKEEPING[language].search(low):
+            dropped.append(s.text)
+            continue
+        kept.append(s)
+    return kept, dropped
+
+
+# ---------------------------------------------------------------------- weighting
+
+
+@dataclass(slots=True)
+class Weights:
+    matrix: np.ndarray  # sentences x shared terms, rows L2-normalised TF-IDF
+    idf: dict[str, float]
+    similarity: np.ndarray  # cosine, sentences x sentences
+
+
+def _weights(sentences: Sequence[Sentence]) -> Weights:
+    n = len(sentences)
+    df: Counter[str] = Counter()
+    for s in sentences:
+        df.update(set(s.terms))
+    idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
+    # Only terms shared by two sentences can make two sentences similar; the others
+    # still count in each row's norm, so that a long rambling sentence is not favoured.
+    shared = {t: i for i, t in enumerate(sorted(t for t, c in df.items() if c >= 2))}
+    matrix = np.zeros((n, max(1, len(shared))), dtype=np.float32)
+    norms = np.zeros(n, dtype=np.float32)
+    for row, s in enumerate(sentences):
+        counts = Counter(s.terms)
+        total = 0.0
+        for term, count in counts.items():
+            w = (1.0 + math.log(count)) * idf[term]
+            total += w * w
+            col = shared.get(term)
+            if col is not None:
+                matrix[row, col] = w
+        norms[row] = math.sqrt(total) or 1.0
+    matrix /= norms[:, None]
+    similarity = matrix @ matrix.T
+    np.fill_diagonal(similarity, 0.0)
+    return Weights(matrix=matrix, idf=idf, similarity=similarity)
+
+
+def _lexrank(similarity: np.ndarray, damping: float = 0.85, iterations: int = 40) -> np.ndarray:
+    """Stationary distribution of a random walk on the similarity graph (LexRank)."""
+    n = similarity.shape[0]
+    sums = similarity.sum(axis=1, keepdims=True)
+    transition = np.where(sums > 0, similarity / np.where(sums > 0, sums, 1.0), 1.0 / n)
+    rank = np.full(n, 1.0 / n, dtype=np.float64)
+    for _ in range(iterations):
+        nxt = (1 - damping) / n + damping * (transition.T @ rank)
+        if np.abs(nxt - rank).sum() < 1e-7:
+            rank = nxt
+            break
+        rank = nxt
+    return rank
+
+
+# ----------------------------------------------------------------------- sections
+
+
+def _section_count(words: int, candidates: int) -> int:
+    """Five key points for a short episode, up to ten for a long one."""
+    wanted = 5 + (words - 3000) // 2000
+    return max(MIN_KEY_POINTS, min(MAX_KEY_POINTS, wanted, candidates - 3))
+
+
+def _sections(sentences: Sequence[Sentence], matrix: np.ndarray, count: int) -> list[int]:
+    """Indices where sections start, by TextTiling depth scores between word blocks."""
+    n = len(sentences)
+    if count <= 1 or n < 2 * count:
+        return _even_starts(sentences, count)
+    lengths = np.array([max(1, len(s.words)) for s in sentences], dtype=np.float64)
+    cum_words = np.concatenate([[0.0], np.cumsum(lengths)])
+    total = cum_words[-1]
+    block = max(60.0, total / (count * 4))  # words on each side of a gap
+    cum_vec = np.vstack([np.zeros((1, matrix.shape[1]), dtype=np.float32), np.cumsum(matrix, axis=0)])
+    gaps = np.arange(1, n)
+    left_from = np.searchsorted(cum_words, cum_words[gaps] - block, side="left")
+    right_to = np.searchsorted(cum_words, cum_words[gaps] + block, side="right") - 1
+    left = cum_vec[gaps] - cum_vec[np.clip(left_from, 0, n)]
+    right = cum_vec[np.clip(right_to, 1, n)] - cum_vec[gaps]
+    cos = (left * right).sum(axis=1) / (
+        np.linalg.norm(left, axis=1) * np.linalg.norm(right, axis=1) + 1e-9
+    )
+    smooth = np.convolve(cos, np.ones(3) / 3, mode="same")
+    depth = _depth_scores(smooth)
+    min_words = total / (count * 2.5)  # no section shorter than this
+    starts = [0]
+    for gap in np.argsort(-depth, kind="stable"):
+        boundary = int(gap) + 1
+        if len(starts) >= count:
+            break
+        position = cum_words[boundary]
+        edges = [cum_words[s] for s in starts] + [total]
+        if all(abs(position - e) >= min_words for e in edges):
+            starts.append(boundary)
+    if len(starts) < count:
+        return _even_starts(sentences, count)
+    return sorted(starts)
+
+
+def _depth_scores(values: np.ndarray) -> np.ndarray:
+    """How deep each similarity valley is compared with the peaks on both sides."""
+    n = len(values)
+    left_peak = np.maximum.accumulate(values)
+    right_peak = np.maximum.accumulate(values[::-1])[::-1]
+    # Peaks are searched only until the curve turns down again, as TextTiling does,
+    # approximated here by the running maxima, which is close and linear in time.
+    depth = (left_peak - values) + (right_peak - values)
+    return depth if n else values
+
+
+def _even_starts(sentences: Sequence[Sentence], count: int) -> list[int]:
+    total = sum(len(s.words) for s in sentences)
+    starts, acc, target = [0], 0, total / max(1, count)
+    for i, s in enumerate(sentences):
+        if acc >= target * len(starts) and len(starts) < count and i > starts[-1]:
+            starts.append(i)
+        acc += len(s.words)
+    return starts
+
+
+# -------------------------------------------------------------------------- ranks
+
+
+def _concept_weights(sentences: Sequence[Sentence]) -> dict[str, float]:
+    """Frequent content words and word pairs: the concepts a summary should cover."""
+    df: Counter[str] = Counter()
+    for s in sentences:
+        grams = set(s.terms) | {f"{a} {b}" for a, b in zip(s.terms, s.terms[1:], strict=False)}
+        df.update(grams)
+    n = max(1, len(sentences))
+    floor = 2 if n < 80 else 3
+    return {
+        g: c * (1.6 if " " in g else 1.0) * math.log(1 + n / c)
+        for g, c in df.items()
+        if c >= floor and c < n * 0.5
+    }
+
+
+def _concepts(sentence: Sentence) -> set[str]:
+    t = sentence.terms
+    return set(t) | {f"{a} {b}" for a, b in zip(t, t[1:], strict=False)}
+
+
+def _scores(
+    prepared: Prepared, weights: Weights, concept_weight: dict[str, float]
+) -> np.ndarray:
+    """A sentence's worth before redundancy: centrality, concept mass, length, position."""
+    sentences = prepared.sentences
+    n = len(sentences)
+    central = _lexrank(weights.similarity) * n  # 1.0 is an average sentence
+    agenda = _AGENDA_CUES[prepared.language]
+    out = np.zeros(n)
+    for i, s in enumerate(sentences):
+        if not s.candidate:
+            continue
+        mass = sum(concept_weight.get(c, 0.0) for c in _concepts(s))
+        length = len(s.words)
+        density = mass / (length**0.7)
+        length_prior = min(1.0, length / 12) * (1.0 if length <= 40 else 40 / length)
+        position = 1.0 + 0.25 * math.exp(-6 * i / n)
+        cue = 1.2 if agenda.search(s.text.lower()) else 1.0
+        out[i] = (0.5 * central[i] + density / 10) * length_prior * position * cue
+    return out
+
+
+def _mmr_pick(
+    pool: Iterable[int],
+    scores: np.ndarray,
+    similarity: np.ndarray,
+    chosen: Sequence[int],
+    *,
+    redundancy: float = 0.7,
+) -> int | None:
+    """The best sentence of the pool once its overlap with what is chosen is discounted."""
+    taken = set(chosen)
+    candidates = [i for i in pool if i not in taken and scores[i] > 0]
+    best, best_value = None, -math.inf
+    top = max((scores[i] for i in candidates), default=0.0) or 1.0
+    for i in candidates:
+        overlap = max((similarity[i, j] for j in chosen), default=0.0)
+        value = scores[i] / top - redundancy * overlap
+        if value > best_value:
+            best, best_value = i, value
+    return best
+
+
+# ------------------------------------------------------------------------ phrases
+
+
+@dataclass(slots=True)
+class Phrase:
+    key: str  # stems joined by spaces
+    surface: Counter[str]
+
+    def text(self) -> str:
+        return self.surface.most_common(1)[0][0]
+
+
+def _phrases(sentence: Sentence, language: str) -> Iterable[tuple[str, str]]:
+    """Noun-phrase-like n-grams (1-3 content words, 'of'/'de' allowed inside)."""
+    stop = STOPWORDS[language]
+    connectors = _CONNECTORS[language]
+    words = [t.text for t in sentence.tokens if t.word]
+    lows = [w.lower().replace("’", "'") for w in words]
+    n = len(words)
+    for i in range(n):
+        if lows[i] in stop or len(lows[i]) < 3 or lows[i].isdigit():
+            continue
+        content = 0
+        for j in range(i, min(n, i + 4)):
+            low = lows[j]
+            if low in connectors and j > i:
+                continue
+            if low in stop or len(low) < 2:
+                break
+            content += 1
+            if content > 3:
+                break
+            span = lows[i : j + 1]
+            key = " ".join(stem(w, language) for w in span if w not in connectors)
+            yield key, " ".join(words[i : j + 1])
+
+
+def _phrase_table(
+    sentences: Sequence[Sentence], sections: Sequence[int], language: str
+) -> list[dict[str, Phrase]]:
+    table: list[dict[str, Phrase]] = [{} for _ in sections]
+    for s in sentences:
+        bucket = table[s.section]
+        for key, surface in _phrases(s, language):
+            phrase = bucket.get(key)
+            if phrase is None:
+                phrase = bucket[key] = Phrase(key, Counter())
+            phrase.surface[surface] += 1
+    return table
+
+
+def _rank_phrases(table: list[dict[str, Phrase]]) -> list[list[tuple[float, Phrase]]]:
+    """Per section, phrases by frequency there and rarity elsewhere (TF-IDF over sections)."""
+    k = len(table)
+    spread: Counter[str] = Counter()
+    for bucket in table:
+        spread.update(bucket.keys())
+    ranked: list[list[tuple[float, Phrase]]] = []
+    for bucket in table:
+        items = []
+        for key, phrase in bucket.items():
+            tf = sum(phrase.surface.values())
+            size = key.count(" ") + 1
+            if tf < 2 and size == 1:
+                continue
+            weight = tf * math.log(1 + k / spread[key]) * (1.0 + 0.6 * (size - 1))
+            items.append((weight, phrase))
+        items.sort(key=lambda x: (-x[0], x[1].key))
+        ranked.append(items)
+    return ranked
+
+
+def _title(phrase: str, language: str) -> str:
+    small = {"en": {"of", "and", "for", "the", "a", "in", "on", "to"}, "fr": set()}[language]
+    words = phrase.split()
+    if language == "fr":
+        # French titles capitalise the first word only (and keep proper nouns as said).
+        return words[0][:1].upper() + words[0][1:] + ("" if len(words) == 1 else " " + " ".join(words[1:]))
+    out = []
+    for i, w in enumerate(words):
+        if any(c.isupper() for c in w) or (i and w.lower() in small):
+            out.append(w)
+        else:
+            out.append(w[:1].upper() + w[1:])
+    return " ".join(out)
+
+
+def _heading(
+    ranked: list[tuple[float, Phrase]], used: set[str], language: str, fallback: Sentence
+) -> str:
+    picks: list[Phrase] = []
+    for _weight, phrase in ranked:
+        if phrase.key in used or any(phrase.key in u or u in phrase.key for u in used):
+            continue
+        if picks and (phrase.key in picks[0].key or picks[0].key in phrase.key):
+            continue
+        picks.append(phrase)
+        if len(picks) == 2 or phrase.key.count(" "):
+            break
+    if not picks:
+        words = [w for w in fallback.text.rstrip(".!?").split() if w.lower() not in STOPWORDS[language]]
+        return _title(" ".join(words[:3]) or fallback.text[:40], language)
+    for p in picks:
+        used.add(p.key)
+    if len(picks) == 2 and picks[0].key.count(" ") == 0:
+        joiner = " and " if language == "en" else " et "
+        return _title(picks[0].text() + joiner + picks[1].text().lower(), language)
+    return _title(picks[0].text(), language)
+
+
+# ------------------------------------------------------------------------- quotes
+
+
+def _quote(sentence: Sentence, prepared: Prepared) -> str:
+    """An exact span of one segment's text, at least six words, supporting the sentence."""
+    by_seg: dict[int, list[Token]] = defaultdict(list)
+    for tok in sentence.tokens:
+        by_seg[tok.seg].append(tok)
+    seg = max(by_seg, key=lambda k: sum(t.word for t in by_seg[k]))
+    text = prepared.segments[seg].text or ""
+    kept = by_seg[seg]
+    # The whole span of the sentence in this segment, fillers and all (it is a quote);
+    # its first and last kept tokens are never fillers, so it does not open on "um".
+    all_tokens = _tokenize(seg, text)
+    index = {t.start: i for i, t in enumerate(all_tokens)}
+    lo, hi = index.get(kept[0].start, 0), index.get(kept[-1].start, len(all_tokens) - 1)
+    lo, hi = _widen(all_tokens, lo, hi)
+    while lo < hi and not all_tokens[lo].word:
+        lo += 1
+    words_in = [i for i in range(lo, hi + 1) if all_tokens[i].word]
+    if len(words_in) > QUOTE_MAX_WORDS:
+        hi = words_in[QUOTE_MAX_WORDS - 1]
+    while hi > lo and not all_tokens[hi].word and all_tokens[hi].text not in _TERMINAL | {"%"}:
+        hi -= 1
+    return text[all_tokens[lo].start : all_tokens[hi].end]
+
+
+def _widen(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
+    """Grow a span over its neighbours until it holds six words (or the segment ends)."""
+    def count(a: int, b: int) -> int:
+        return sum(t.word for t in tokens[a : b + 1])
+
+    while count(lo, hi) < QUOTE_MIN_WORDS and (lo > 0 or hi < len(tokens) - 1):
+        if hi < len(tokens) - 1:
+            hi += 1
+        if count(lo, hi) < QUOTE_MIN_WORDS and lo > 0:
+            lo -= 1
+    return lo, hi
+
+
+# -------------------------------------------------------------------------- digest
+
+
+@dataclass(slots=True)
+class Plan:
+    """Which sentences go where; kept apart from text so that it can be inspected."""
+
+    tldr: list[int]
+    points: list[list[int]]  # one list per key point, in time order
+    conclusion: int | None
+    sections: list[int]
+
+
+class ExtractiveSummarizer:
+    """Summarises in the transcript's own language from its own sentences."""
+
+    name = "extractive"
+    version = VERSION
+
+    def summarize(
+        self,
+        transcript: TranscriptInput,
+        *,
+        language: str,
+        topics: Sequence[TopicChoice] = (),
+    ) -> DigestData:
+        own = (transcript.language or language or "en").split("-")[0].lower()
+        wanted = (language or own).split("-")[0].lower()
+        if wanted != own:
+            raise SummarizationError("the extractive backend writes the episode's own language only")
+        if own not in LANGUAGES:
+            raise SummarizationError(f"the extractive backend knows English and French, not {own!r}")
+        prepared = prepare(transcript, own)
+        plan = self.plan(prepared)
+        return self._digest(prepared, plan, transcript, topics)
+
+    # The plan is public so that the benchmarks can reuse it without the formatting.
+    def plan(self, prepared: Prepared) -> Plan:
+        sentences = prepared.sentences
+        words = sum(len(s.words) for s in sentences)
+        candidates = sum(s.candidate for s in sentences)
+        if words < MIN_WORDS or candidates < MIN_CANDIDATES:
+            raise SummarizationError(
+                f"the transcript is too short to summarise: {words} words and {candidates} "
+                f"full sentences after cleaning (at least {MIN_WORDS} words and "
+                f"{MIN_CANDIDATES} sentences are needed)"
+            )
+        weights = _weights(sentences)
+        count = _section_count(words, candidates)
+        starts = _sections(sentences, weights.matrix, count)
+        for number, start in enumerate(starts):
+            end = starts[number + 1] if number + 1 < len(starts) else len(sentences)
+            for s in sentences[start:end]:
+                s.section = number
+        scores = _scores(prepared, weights, _concept_weights(sentences))
+        return _choose(prepared, weights, scores, starts)
+
+    def _digest(
+        self,
+        prepared: Prepared,
+        plan: Plan,
+        transcript: TranscriptInput,
+        topics: Sequence[TopicChoice],
+    ) -> DigestData:
+        sentences = prepared.sentences
+        language = prepared.language
+        table = _rank_phrases(_phrase_table(sentences, plan.sections, language))
+        used: set[str] = set()
+        key_points: list[KeyPointData] = []
+        for body in plan.points:
+            first = sentences[body[0]]
+            key_points.append(
+                KeyPointData(
+                    heading=_heading(table[first.section], used, language, first),
+                    body=" ".join(sentences[i].text for i in body),
+                    start=first.start,
+                    quote=_quote(sentences[_best_quoted(body, sentences)], prepared),
+                )
+            )
+        tldr = " ".join(sentences[i].text for i in plan.tldr)
+        conclusion = sentences[plan.conclusion].text if plan.conclusion is not None else ""
+        text = " ".join(s.text for s in sentences)
+        context = " ".join(x for x in (transcript.title, transcript.description) if x)
+        parts = scoring.score_parts(
+            sentences=[s.text for s in sentences],
+            raw_words=prepared.raw_words,
+            dropped_words=prepared.dropped_words,
+            minutes=_minutes(prepared.segments),
+            topics=topics,
+            language=language,
+        )
+        phrases = [p.text() for ranked in table for _w, p in ranked[:4]]
+        return DigestData(
+            language=language,
+            tldr=tldr,
+            key_points=key_points,
+            conclusion=conclusion,
+            score=score_from_parts(parts),
+            score_parts=parts,
+            topic=scoring.choose_topic(f"{context} {text}", topics),
+            tags=scoring.choose_tags(_global_phrases(table), fallback=phrases),
+            backend=self.name,
+            model="",
+            version=self.version,
+        )
+
+
+def _best_quoted(body: list[int], sentences: Sequence[Sentence]) -> int:
+    """The body's first sentence supports the point best; its start is the point's start."""
+    return body[0]
+
+
+def _global_phrases(table: list[list[tuple[float, Phrase]]]) -> list[str]:
+    """Key phrases of the whole episode: summed section weights, strongest first."""
+    totals: dict[str, float] = defaultdict(float)
+    surfaces: dict[str, Phrase] = {}
+    for ranked in table:
+        for weight, phrase in ranked:
+            totals[phrase.key] += weight
+            surfaces.setdefault(phrase.key, phrase)
+    order = sorted(totals, key=lambda k: (-totals[k], k))
+    return [surfaces[k].text() for k in order]
+
+
+def _minutes(segments: Sequence[Segment]) -> float | None:
+    ends = [s.end if s.end is not None else s.start for s in segments]
+    known = [e for e in ends if e is not None]
+    return max(known) / 60 if known else None
+
+
+def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: list[int]) -> Plan:
+    """Pick the TL;DR, one body per section and a conclusion, without repeating ourselves."""
+    sentences = prepared.sentences
+    n = len(sentences)
+    sim = weights.similarity
+    bounds = [(s, starts[i + 1] if i + 1 < len(starts) else n) for i, s in enumerate(starts)]
+    chosen: list[int] = []
+
+    # TL;DR: the two sentences that best stand for the whole episode.
+    tldr: list[int] = []
+    for _ in range(2):
+        pick = _mmr_pick(range(n), scores, sim, chosen, redundancy=1.0)
+        if pick is None:
+            break
+        tldr.append(pick)
+        chosen.append(pick)
+    if sum(len(sentences[i].words) for i in tldr) < 30:
+        pick = _mmr_pick(range(n), scores, sim, chosen, redundancy=1.0)
+        if pick is not None:
+            tldr.append(pick)
+            chosen.append(pick)
+
+    points: list[list[int]] = []
+    for lo, hi in bounds:
+        pick = _mmr_pick(range(lo, hi), scores, sim, chosen)
+        if pick is None:
+            continue
+        chosen.append(pick)
+        body = [pick]
+        if len(sentences[pick].words) < 14:
+            extra = _mmr_pick(range(lo, hi), scores, sim, chosen)
+            if extra is not None:
+                chosen.append(extra)
+                body.append(extra)
+        points.append(sorted(body))
+
+    # A key point per section may leave us short when sections are thin: top up.
+    while len(points) < MIN_KEY_POINTS:
+        pick = _mmr_pick(range(n), scores, sim, chosen)
+        if pick is None:
+            break
+        chosen.append(pick)
+        points.append([pick])
+    points.sort(key=lambda body: body[0])
+
+    closing_from = bounds[-1][0] if bounds else max(0, n - n // 5)
+    conclusion = _conclusion(prepared, scores, sim, chosen, closing_from)
+    return Plan(tldr=sorted(tldr), points=points, conclusion=conclusion, sections=starts)
+
+
+def _conclusion(
+    prepared: Prepared, scores: np.ndarray, sim: np.ndarray, chosen: list[int], closing_from: int
+) -> int | None:
+    """The best unused sentence of the closing section, favouring concluding words."""
+    cues = _CONCLUSION_CUES[prepared.language]
+    boosted = scores.copy()
+    for i in range(closing_from, len(prepared.sentences)):
+        if cues.search(prepared.sentences[i].text.lower()):
+            boosted[i] *= 1.5
+    pool = [i for i in range(closing_from, len(prepared.sentences)) if i not in chosen]
+    pick = _mmr_pick(pool, boosted, sim, chosen)
+    if pick is None:
+        pool = [i for i in range(len(prepared.sentences)) if i not in chosen]
+        pick = _mmr_pick(pool[::-1], boosted, sim, chosen)
+    return pick

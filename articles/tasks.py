@@ -1,0 +1,86 @@
+"""Celery tasks: thin wrappers that load by id, call a service and chain the next step.
+
+Each next step is enqueued with transaction.on_commit, so a worker never picks up
+an id whose row is not committed yet. Only transient errors are retried, with
+exponential back-off and jitter; the longest countdown (RETRY_BACKOFF_MAX) stays
+well under the broker's visibility_timeout (settings.py).
+"""
+
+from __future__ import annotations
+
+import logging
+
+from celery import shared_task
+from django.db import transaction
+
+from articles import services
+from articles.ingestion.fetch import FetchError
+from articles.ingestion.provenance import TransientTranscriptError
+from articles.models import Article, Source
+
+logger = logging.getLogger(__name__)
+
+RETRY_BACKOFF_MAX = 60 * 60  # seconds
+TRANSIENT = (TransientTranscriptError, FetchError, ConnectionError, TimeoutError)
+
+
+@shared_task(ignore_result=True)
+def poll_due_sources() -> int:
+    """Beat's entry point: claim due sources and poll each on a worker."""
+    claimed = services.sources_claim_due()
+    for source_id in claimed:
+        poll_source.delay(source_id)
+    return len(claimed)
+
+
+@shared_task(ignore_result=True)
+def poll_source(source_id: int) -> list[int]:
+    source = Source.objects.filter(pk=source_id, active=True).first()
+    if source is None:
+        return []
+    result = services.source_poll(source=source)
+    for article_id in result.new_article_ids:
+        transaction.on_commit(lambda pk=article_id: fetch_transcript.delay(pk))
+    return result.new_article_ids
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    autoretry_for=TRANSIENT,
+    retry_backoff=30,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=6,
+)
+def fetch_transcript(self, article_id: int) -> bool:
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return False
+    if hasattr(article, "transcript") and article.status != Article.Status.NEEDS_TRANSCRIPT:
+        # Redelivered after the work was done (a worker died before acknowledging).
+        stored = True
+    else:
+        stored = services.transcript_fetch(article=article) is not None
+    if stored and not article.digests.exists():
+        transaction.on_commit(lambda: make_digests.delay(article_id))
+    return stored
+
+
+@shared_task(
+    bind=True,
+    ignore_result=True,
+    autoretry_for=(ConnectionError, TimeoutError),
+    retry_backoff=60,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=4,
+)
+def make_digests(self, article_id: int, backend: str | None = None,
+                 force: bool = False) -> int:
+    article = Article.objects.filter(pk=article_id).first()
+    if article is None:
+        return 0
+    if not force and article.digests.filter(status="ready").exists():
+        return 0  # redelivered: already done
+    return len(services.digest_make(article=article, backend=backend))

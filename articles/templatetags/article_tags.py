@@ -1,0 +1,99 @@
+"""Filters and tags the reader pages share: durations, timestamps, the digest to show."""
+
+from __future__ import annotations
+
+from django import template
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from articles.models import Article, Digest
+
+register = template.Library()
+
+# Labels for the parts of a score (articles.summarization.base.SCORE_PARTS); a part an
+# older or newer backend adds still shows, under its own key, rather than disappearing.
+SCORE_PART_LABELS = {
+    "substance": _("Substance"),
+    "novelty": _("Novelty"),
+    "clarity": _("Clarity"),
+    "relevance": _("Relevance"),
+}
+
+
+def _whole(seconds) -> int | None:
+    try:
+        value = int(float(seconds))
+    except (TypeError, ValueError):
+        return None
+    return max(value, 0)
+
+
+@register.filter
+def duration(seconds) -> str:
+    """1865 -> "0:31:05": always h:mm:ss, so that lengths line up in lists."""
+    total = _whole(seconds)
+    if total is None:
+        return ""
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}"
+
+
+@register.filter
+def timestamp(seconds) -> str:
+    """A position in an episode as players show it: "4:05", or "1:04:05" past the hour."""
+    total = _whole(seconds)
+    if total is None:
+        return ""
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    return f"{minutes}:{secs:02d}"
+
+
+@register.filter
+def iso_duration(seconds) -> str:
+    """ISO 8601 duration for <time datetime> and machine readers ("PT31M5S")."""
+    total = _whole(seconds)
+    if total is None:
+        return ""
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"PT{hours}H{minutes}M{secs}S"
+
+
+@register.filter
+def whole_seconds(seconds) -> str:
+    """Seconds as a plain string: templates would localise a float ("4,0" in French),
+    which neither data attributes nor media fragments understand."""
+    total = _whole(seconds)
+    return "" if total is None else str(total)
+
+
+@register.filter
+def first_line(text) -> str:
+    """The TL;DR's first line, for cards."""
+    for line in str(text or "").splitlines():
+        if line.strip():
+            return line.strip()
+    return ""
+
+
+@register.filter
+def score_part_label(key) -> str:
+    return SCORE_PART_LABELS.get(key) or str(key).replace("_", " ").capitalize()
+
+
+@register.simple_tag
+def digest_for(article: Article) -> Digest | None:
+    """The ready digest in the reader's language, else the other one (prefetched rows)."""
+    return article.digest_for((get_language() or "en")[:2])
+
+
+@register.simple_tag
+def card_score(article: Article, digest: Digest | None):
+    """The score a card shows: an editor's override wins over the computed score."""
+    if digest is not None and digest.effective_score is not None:
+        return digest.effective_score
+    return article.score
