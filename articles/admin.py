@@ -7,7 +7,10 @@ inline. Bulk actions go through services so they behave like the workers do.
 
 from __future__ import annotations
 
+from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
+from django.db import transaction
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
@@ -18,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from articles import services
+from articles.ingestion.errors import ParseError
+from articles.ingestion.transcripts import parse_transcript
 from articles.models import Article, Digest, IngestionLog, KeyPoint, Source, Transcript
 
 
@@ -140,8 +145,40 @@ class DigestInline(admin.TabularInline):
         return truncatechars(obj.tldr, 160)
 
 
+class ArticleAdminForm(forms.ModelForm):
+    """The article form, plus a file that replaces the transcript (VTT, SRT, text…)."""
+
+    replace_transcript = forms.FileField(
+        label=_("Replace the transcript"),
+        required=False,
+        help_text=_("A WebVTT, SRT, SBV, JSON, HTML or plain-text transcript. It replaces the "
+                    "current one and is marked as uploaded by an editor; digests are then "
+                    "written again."),
+    )
+
+    class Meta:
+        model = Article
+        fields = "__all__"
+
+    def clean_replace_transcript(self):
+        upload = self.cleaned_data.get("replace_transcript")
+        if not upload:
+            return None
+        if upload.size > settings.FETCH_MAX_TRANSCRIPT_BYTES:
+            raise forms.ValidationError(_("This file is too large."))
+        try:
+            parsed = parse_transcript(upload.read(), content_type=upload.content_type or "",
+                                      filename=upload.name)
+        except ParseError as exc:
+            raise forms.ValidationError(str(exc))
+        if not parsed.segments:
+            raise forms.ValidationError(_("This transcript is empty."))
+        return parsed
+
+
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
     list_display = ("title", "source", "status", "score", "topic", "tag_list", "featured",
                     "published_at", "transcript_origin")
     list_filter = ("status", "featured", "topic", "source", "language", "transcript__origin")
@@ -162,12 +199,29 @@ class ArticleAdmin(admin.ModelAdmin):
                                  "duration_display", "chapters_url")}),
         (_("Show notes"), {"classes": ("collapse",), "fields": ("description_html",)}),
         (_("Transcript"), {"classes": ("collapse",),
-                           "fields": ("provenance_view", "transcript_view")}),
+                           "fields": ("provenance_view", "replace_transcript",
+                                      "transcript_view")}),
         (_("Record"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
     inlines = [DigestInline]
     actions = ["publish", "unpublish", "feature", "unfeature", "regenerate_digests",
-               "refetch_transcripts"]
+               "refetch_transcripts", "speech_to_text_again"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        parsed = form.cleaned_data.get("replace_transcript")
+        if parsed:
+            services.transcript_store(
+                article=obj, origin=Transcript.Origin.MANUAL, segments=parsed.segments,
+                format=parsed.format, language=obj.language,
+                provenance=[{"step": "manual", "outcome": "used",
+                             "reason": f"uploaded by {request.user.get_username()}",
+                             "at": timezone.now().isoformat()}],
+            )
+            from articles.tasks import make_digests
+
+            transaction.on_commit(lambda: make_digests.delay(obj.pk, force=True))
+            self.message_user(request, _("Transcript replaced; digests are being rewritten."))
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("tags")
@@ -245,12 +299,24 @@ class ArticleAdmin(admin.ModelAdmin):
             make_digests.delay(pk, force=True)
         self.message_user(request, _("Digests queued for regeneration."))
 
+    @admin.action(description=_("Transcribe again with speech-to-text"))
+    def speech_to_text_again(self, request, queryset):
+        from articles.tasks import fetch_transcript
+
+        if not settings.STT_BASE_URL:
+            self.message_user(request, _("Speech-to-text is not configured (STT_BASE_URL)."),
+                              messages.ERROR)
+            return
+        for pk in queryset.values_list("pk", flat=True):
+            fetch_transcript.delay(pk, skip=["feed", "captions", "description"], force=True)
+        self.message_user(request, _("Speech-to-text queued."))
+
     @admin.action(description=_("Fetch the transcripts again"))
     def refetch_transcripts(self, request, queryset):
         from articles.tasks import fetch_transcript
 
         for pk in queryset.values_list("pk", flat=True):
-            fetch_transcript.delay(pk)
+            fetch_transcript.delay(pk, force=True)
         self.message_user(request, _("Transcripts queued."))
 
 

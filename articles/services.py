@@ -209,7 +209,7 @@ def sources_claim_due(*, now=None, limit: int = 100) -> list[int]:
     claimed = []
     for pk, interval in due:
         won = Source.objects.filter(pk=pk, next_poll_at__lte=now).update(
-            next_poll_at=now + max(interval, timedelta(minutes=5))
+            next_poll_at=now + max(interval, timedelta(seconds=1))
         )
         if won:
             claimed.append(pk)
@@ -544,7 +544,12 @@ def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcr
     Returns None (and leaves the article visibly in "needs transcript") when every
     step fails; raises TransientTranscriptError when a retry later may succeed.
     """
-    from articles.ingestion.provenance import EpisodeInfo, NoTranscript, find_transcript
+    from articles.ingestion.provenance import (
+        ChainPaused,
+        EpisodeInfo,
+        NoTranscript,
+        find_transcript,
+    )
 
     episode = EpisodeInfo(
         title=article.title,
@@ -560,6 +565,10 @@ def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcr
     except NoTranscript as exc:
         article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
                            reason=str(exc)[:2000])
+        return None
+    except ChainPaused as exc:
+        article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
+                           reason=f"waiting: {exc}"[:2000])
         return None
     return transcript_store(
         article=article,

@@ -53,17 +53,19 @@ def poll_source(source_id: int) -> list[int]:
     retry_jitter=True,
     max_retries=6,
 )
-def fetch_transcript(self, article_id: int) -> bool:
+def fetch_transcript(self, article_id: int, skip: list[str] | None = None,
+                     force: bool = False) -> bool:
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return False
-    if hasattr(article, "transcript") and article.status != Article.Status.NEEDS_TRANSCRIPT:
+    has_transcript = hasattr(article, "transcript")
+    if has_transcript and not force:
         # Redelivered after the work was done (a worker died before acknowledging).
         stored = True
     else:
-        stored = services.transcript_fetch(article=article) is not None
-    if stored and not article.digests.exists():
-        transaction.on_commit(lambda: make_digests.delay(article_id))
+        stored = services.transcript_fetch(article=article, skip=tuple(skip or ())) is not None
+    if stored and (force or not article.digests.filter(status="ready").exists()):
+        transaction.on_commit(lambda: make_digests.delay(article_id, force=force))
     return stored
 
 

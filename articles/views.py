@@ -1,31 +1,287 @@
-"""Reader pages for articles (thin views; reads live in ArticleQuerySet)."""
+"""Reader pages for articles: Today, Videos, the archives and the article itself.
 
+Views stay thin: what to read comes from ArticleQuerySet (published(), videos(),
+for_cards()); list pages are paginated so that each runs the same few queries
+whatever the number of articles.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+from django.db.models import Count, F, Prefetch, Q, Value
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.views.generic import DetailView, ListView
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views import generic
 
-from articles.models import Article
+from articles.models import Article, Digest, KeyPoint
+from articles.transcript_data import Segment
+
+PAGE_SIZE = 20
+RELATED_COUNT = 4
+PLAYBACK_SPEEDS = ["1", "1.25", "1.5", "1.75", "2"]
+YOUTUBE_EMBED = "https://www.youtube-nocookie.com/embed/"
+YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"}
+# A YouTube id goes into a URL path: anything else is refused rather than escaped.
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 
 
-class TodayView(ListView):
+def _day_bounds(day: date) -> dict:
+    """The published_at range of one local day, as an indexable range (not __date)."""
+    tz = timezone.get_current_timezone()
+    start = timezone.make_aware(datetime.combine(day, time.min), tz)
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
+    return {"published_at__gte": start, "published_at__lt": end}
+
+
+def _reader_language() -> str:
+    return (get_language() or "en")[:2]
+
+
+class TodayView(generic.ListView):
+    """Today's digests, best first; on a day with none yet, the latest day that has some."""
+
     template_name = "articles/today.html"
     context_object_name = "articles"
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
-        return Article.objects.published().for_cards().order_by("-score", "-published_at")[:30]
+        published = Article.objects.published()
+        self.today = timezone.localdate()
+        self.day = self.today
+        if not published.filter(**_day_bounds(self.today)).exists():
+            latest = (
+                published.order_by("-published_at").values_list("published_at", flat=True).first()
+            )
+            if latest is not None:
+                self.day = timezone.localdate(latest)
+        return (
+            published.filter(**_day_bounds(self.day))
+            .for_cards()
+            .order_by(F("score").desc(nulls_last=True), "-published_at", "-id")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(day=self.day, is_today=self.day == self.today)
+        return context
 
 
-class VideoListView(ListView):
+class VideoListView(generic.ListView):
     template_name = "articles/video_list.html"
     context_object_name = "articles"
-    paginate_by = 20
+    paginate_by = PAGE_SIZE
 
     def get_queryset(self):
         return Article.objects.published().videos().for_cards()
 
 
-class ArticleDetailView(DetailView):
+def related_articles(article: Article, limit: int = RELATED_COUNT) -> list[Article]:
+    """"More from <topic>": the topic's articles ranked by how many tags they share with
+    this one, then by date, so a close match from last month beats an unrelated one
+    from this morning. Without a topic, articles sharing a tag stand in.
+
+    Expects article.tags to be prefetched (the detail view does), so the tag ids cost
+    no query.
+    """
+    tag_ids = [tag.pk for tag in article.tags.all()]
+    candidates = Article.objects.published().exclude(pk=article.pk)
+    if article.topic_id:
+        candidates = candidates.filter(topic_id=article.topic_id)
+        shared = Count("tags", filter=Q(tags__in=tag_ids), distinct=True) if tag_ids else Value(0)
+    elif tag_ids:
+        # filter() before annotate(): the count runs over the matching tags only.
+        candidates = candidates.filter(tags__in=tag_ids)
+        shared = Count("tags", distinct=True)
+    else:
+        return []
+    return list(
+        candidates.annotate(shared_tags=shared)
+        .for_cards()
+        .order_by("-shared_tags", "-published_at", "-id")[:limit]
+    )
+
+
+def _youtube_id(article: Article) -> str:
+    if article.video_id:
+        return article.video_id if YOUTUBE_ID.match(article.video_id) else ""
+    if not article.video_url:
+        return ""
+    parts = urlsplit(article.video_url)
+    if parts.hostname not in YOUTUBE_HOSTS:
+        return ""
+    if parts.hostname == "youtu.be":
+        candidate = parts.path.strip("/")
+    else:
+        candidate = parse_qs(parts.query).get("v", [""])[0]
+    return candidate if YOUTUBE_ID.match(candidate) else ""
+
+
+def _start_at(request: HttpRequest) -> int | None:
+    """?t=SECONDS: lets a timestamp link seek the player without JavaScript."""
+    raw = request.GET.get("t", "")
+    if raw.isdigit() and len(raw) < 7:
+        return int(raw)
+    return None
+
+
+def _transcript_lines(segments) -> list[dict]:
+    """Transcript segments ready for the template: the speaker is named when it changes,
+    as in a printed interview, and malformed rows are skipped rather than failing."""
+    lines, previous_speaker = [], None
+    for raw in segments if isinstance(segments, list) else []:
+        if not isinstance(raw, dict) or not str(raw.get("text") or "").strip():
+            continue
+        speaker = str(raw.get("speaker") or "")
+        lines.append(
+            {
+                "start": raw.get("start") if isinstance(raw.get("start"), int | float) else None,
+                "end": raw.get("end") if isinstance(raw.get("end"), int | float) else None,
+                "speaker": speaker if speaker and speaker != previous_speaker else "",
+                "text": str(raw["text"]),
+            }
+        )
+        previous_speaker = speaker or previous_speaker
+    return lines
+
+
+class ArticleDetailView(generic.DetailView):
     template_name = "articles/article_detail.html"
     context_object_name = "article"
 
-    def get_object(self, queryset=None):
-        return get_object_or_404(Article.objects.published(), slug=self.kwargs["slug"])
+    def get_queryset(self):
+        ready_digests = Digest.objects.filter(status=Digest.Status.READY).prefetch_related(
+            Prefetch("key_points", queryset=KeyPoint.objects.order_by("order", "id"))
+        )
+        return (
+            Article.objects.published()
+            .select_related("source", "topic", "transcript")
+            .prefetch_related("tags", Prefetch("digests", queryset=ready_digests))
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        article = self.object
+        language = _reader_language()
+        digest = article.digest_for(language)
+        transcript = getattr(article, "transcript", None)
+        start_at = _start_at(self.request)
+        youtube_id = _youtube_id(article)
+        if youtube_id:
+            player, media_url = "youtube", f"{YOUTUBE_EMBED}{youtube_id}?" + urlencode(
+                {"enablejsapi": 1, "rel": 0, "playsinline": 1, "start": start_at or 0}
+            )
+        elif article.video_url:
+            player, media_url = "video", article.video_url
+        elif article.audio_url:
+            player, media_url = "audio", article.audio_url
+        else:
+            player, media_url = None, ""
+        if media_url and start_at and player != "youtube":
+            # A media fragment: the browser starts the file there, no script needed.
+            media_url = f"{media_url}#t={start_at}"
+        context.update(
+            digest=digest,
+            digest_in_other_language=digest is not None and digest.language != language,
+            key_points=list(digest.key_points.all()) if digest else [],
+            transcript=transcript,
+            transcript_lines=_transcript_lines(transcript.segments) if transcript else [],
+            related=related_articles(article),
+            player=player,
+            media_url=media_url,
+            youtube_watch_url=f"https://www.youtube.com/watch?v={youtube_id}" if youtube_id else "",
+            playback_speeds=PLAYBACK_SPEEDS,
+        )
+        return context
+
+
+class _TranscriptFile(generic.View):
+    """The transcript as a subtitle file, for podcast apps (podcast:transcript) and players."""
+
+    content_type = ""
+    extension = ""
+
+    def render(self, segments: list[Segment]) -> str:
+        raise NotImplementedError
+
+    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
+        article = get_object_or_404(
+            Article.objects.published().select_related("transcript"), slug=slug
+        )
+        transcript = getattr(article, "transcript", None)
+        segments = [
+            Segment(
+                start=row.get("start"),
+                end=row.get("end"),
+                speaker=str(row.get("speaker") or ""),
+                text=str(row.get("text") or ""),
+            )
+            for row in (transcript.segments if transcript else [])
+            if isinstance(row, dict) and row.get("text")
+        ]
+        if not segments:
+            raise Http404("This article has no transcript.")
+        response = HttpResponse(self.render(segments), content_type=self.content_type)
+        response["Content-Disposition"] = f'inline; filename="{article.slug}.{self.extension}"'
+        # Podcast apps and <track> elements on other sites fetch transcripts cross-origin.
+        response["Access-Control-Allow-Origin"] = "*"
+        return response
+
+
+class TranscriptVttView(_TranscriptFile):
+    content_type = "text/vtt; charset=utf-8"
+    extension = "vtt"
+
+    def render(self, segments: list[Segment]) -> str:
+        # Imported on use: the writers live with the ingestion parsers, which no other
+        # reader page needs to load.
+        from articles.ingestion.transcripts import segments_to_vtt
+
+        return segments_to_vtt(segments)
+
+
+class TranscriptSrtView(_TranscriptFile):
+    content_type = "application/x-subrip; charset=utf-8"
+    extension = "srt"
+
+    def render(self, segments: list[Segment]) -> str:
+        from articles.ingestion.transcripts import segments_to_srt
+
+        return segments_to_srt(segments)
+
+
+class _ArchiveMixin:
+    """Shared by the archive pages: published articles by date, paginated, and a 404
+    for a period with nothing in it (an empty 200 would invite crawlers to every date)."""
+
+    date_field = "published_at"
+    month_format = "%m"
+    paginate_by = PAGE_SIZE
+    allow_empty = False
+    context_object_name = "articles"
+
+    def get_queryset(self):
+        return Article.objects.published().for_cards()
+
+
+class ArchiveIndexView(_ArchiveMixin, generic.ArchiveIndexView):
+    template_name = "articles/archive_index.html"
+    # The index is not a period: a new site shows an empty state, not a 404.
+    allow_empty = True
+
+
+class ArchiveYearView(_ArchiveMixin, generic.YearArchiveView):
+    template_name = "articles/archive_year.html"
+    make_object_list = True
+
+
+class ArchiveMonthView(_ArchiveMixin, generic.MonthArchiveView):
+    template_name = "articles/archive_month.html"
+
+
+class ArchiveDayView(_ArchiveMixin, generic.DayArchiveView):
+    template_name = "articles/archive_day.html"

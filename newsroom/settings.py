@@ -266,3 +266,6 @@ LOGGING = {
         "axes": {"level": "WARNING"},
     },
 }
+
+# Where the captions client talks to YouTube; tests point it at a server on 127.0.0.1.
+YOUTUBE_BASE_URL = env.str("YOUTUBE_BASE_URL", default="https://www.youtube.com").rstrip("/")

@@ -7,8 +7,10 @@ API, feeds' machine endpoints and the health check are language-neutral.
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
+from articles.sitemaps import SITEMAPS
 from newsroom import health
 
 urlpatterns = [
@@ -16,6 +18,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("api/", include("articles.api.urls")),
+    # One sitemap for both languages (it lists each page's /fr/ alternate itself).
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
 ]
 
 urlpatterns += i18n_patterns(

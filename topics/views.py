@@ -1,3 +1,7 @@
+"""Topic pages: every topic with its number of articles, and one topic's articles."""
+
+from django.db.models import Count, IntegerField, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.views.generic import ListView
 
@@ -10,7 +14,19 @@ class TopicListView(ListView):
     context_object_name = "topics"
 
     def get_queryset(self):
-        return Topic.objects.all()
+        # A correlated count keeps "published" defined in one place (ArticleQuerySet)
+        # and the page at one query however many topics there are.
+        published_count = (
+            Article.objects.published()
+            .filter(topic=OuterRef("pk"))
+            .order_by()
+            .values("topic")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return Topic.objects.annotate(
+            article_count=Coalesce(Subquery(published_count, output_field=IntegerField()), 0)
+        )
 
 
 class TopicDetailView(ListView):
@@ -18,6 +34,12 @@ class TopicDetailView(ListView):
     context_object_name = "articles"
     paginate_by = 20
 
+    def get(self, request, *args, **kwargs):
+        self.topic = get_object_or_404(Topic, slug=kwargs["slug"])
+        return super().get(request, *args, **kwargs)
+
     def get_queryset(self):
-        self.topic = get_object_or_404(Topic, slug=self.kwargs["slug"])
         return Article.objects.published().for_topic(self.topic).for_cards()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(topic=self.topic, **kwargs)

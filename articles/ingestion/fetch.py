@@ -363,7 +363,7 @@ class _Deadline:
         self.expired = False
         self._done = False
         self._lock = threading.Lock()
-        self._connections: list[HTTPConnection] = []
+        self._sockets: list[socket.socket] = []
         self._timer = threading.Timer(max(seconds, 0.0), self._fire)
         self._timer.daemon = True
         self._timer.start()
@@ -377,14 +377,20 @@ class _Deadline:
     def passed(self) -> bool:
         return self.expired or self.remaining() <= 0
 
-    def track(self, connection: HTTPConnection) -> None:
+    def track(self, sock: socket.socket | None) -> None:
+        # Sockets, not connections: http.client drops conn.sock as soon as a
+        # response that ends with the connection takes the socket over.
+        if sock is None:
+            return
         with self._lock:
-            self._connections.append(connection)
+            if self.expired:
+                _shutdown(sock)
+            self._sockets.append(sock)
 
     def finish(self) -> None:
         with self._lock:
             self._done = True
-            self._connections.clear()
+            self._sockets.clear()
         self._timer.cancel()
 
     def _fire(self) -> None:
@@ -392,8 +398,8 @@ class _Deadline:
             if self._done:
                 return
             self.expired = True
-            for connection in self._connections:
-                _shutdown(connection.sock)
+            for sock in self._sockets:
+                _shutdown(sock)
 
 
 def _shutdown(sock: socket.socket | None) -> None:
@@ -463,10 +469,16 @@ class _GuardedMixin:
     def __init__(self, *args: Any, fetch_guard: _Guard, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._fetch_guard = fetch_guard
-        fetch_guard.deadline.track(self)  # type: ignore[arg-type]
 
     def _new_conn(self) -> socket.socket:
-        return _guarded_socket(self, self._fetch_guard)  # type: ignore[arg-type]
+        sock = _guarded_socket(self, self._fetch_guard)  # type: ignore[arg-type]
+        self._fetch_guard.deadline.track(sock)
+        return sock
+
+    def connect(self) -> None:
+        super().connect()  # type: ignore[misc]
+        # For TLS this is the wrapped socket; the plain one was detached from its fd.
+        self._fetch_guard.deadline.track(self.sock)  # type: ignore[attr-defined]
 
 
 class _GuardedHTTPConnection(_GuardedMixin, HTTPConnection):

@@ -22,7 +22,8 @@ from django.utils import timezone
 
 from articles.ingestion.errors import ParseError
 from articles.ingestion.fetch import FetchError, fetch_url
-from articles.ingestion.transcripts import TranscriptLink, choose_transcript, parse_transcript
+from articles.ingestion.feeds import TranscriptLink
+from articles.ingestion.transcripts import choose_transcript, parse_transcript
 from articles.transcript_data import Segment
 
 # Show notes shorter than this say too little to summarise.
@@ -54,6 +55,10 @@ class ChainResult:
 
 class TransientTranscriptError(Exception):
     """A step failed in a way worth retrying later (a timeout, a 503)."""
+
+
+class ChainPaused(Exception):
+    """A step cannot run now (a daily budget is spent): the episode waits, nothing else runs."""
 
 
 class NoTranscript(Exception):

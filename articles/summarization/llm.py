@@ -112,6 +112,9 @@ class TokenBudget(Protocol):
         """Count tokens just spent."""
 
 
+KEY_PREFIX = "llm-tokens"
+
+
 class DailyTokenBudget:
     """Tokens spent per UTC day, counted in Django's cache (shared by all workers on Redis).
 
@@ -119,7 +122,6 @@ class DailyTokenBudget:
     None reads LLM_DAILY_TOKEN_BUDGET at each check, so a settings change applies.
     """
 
-    KEY_PREFIX = "llm-tokens"
     # Two days: the key outlives its day whatever the time zones, then expires by itself.
     TTL_SECONDS = 2 * 24 * 60 * 60
 
@@ -129,8 +131,10 @@ class DailyTokenBudget:
         *,
         cache: Any = None,
         today: Callable[[], date] | None = None,
+        key_prefix: str = KEY_PREFIX,
     ) -> None:
         self._limit = limit
+        self.key_prefix = key_prefix
         self._cache = cache
         self._today = today or (lambda: datetime.now(UTC).date())
 
@@ -149,7 +153,7 @@ class DailyTokenBudget:
         return self._cache
 
     def key(self) -> str:
-        return f"{self.KEY_PREFIX}:{self._today().isoformat()}"
+        return f"{self.key_prefix}:{self._today().isoformat()}"
 
     def spent(self) -> int:
         return int(self.cache.get(self.key(), 0) or 0)
@@ -166,7 +170,8 @@ class DailyTokenBudget:
         if tokens <= 0:
             return
         key = self.key()
-        # add() then incr() is atomic on Redis and on locmem; add() is a no-op if the key exists.
+        # incr() is atomic on Redis and locmem; add() creates the key only when it is missing,
+        # so concurrent workers never reset each other's count.
         self.cache.add(key, 0, timeout=self.TTL_SECONDS)
         try:
             self.cache.incr(key, tokens)
@@ -531,7 +536,11 @@ def response_format(mode: str, name: str, schema: dict[str, Any]) -> dict[str, A
 def estimate_tokens(text: str) -> int:
     if not text:
         return 0
-    return max(math.ceil(len(text) / CHARS_PER_TOKEN), math.ceil(len(text.split()) * 4 / 3))
+    return _tokens(len(text), len(text.split()))
+
+
+def _tokens(chars: int, words: int) -> int:
+    return max(math.ceil(chars / CHARS_PER_TOKEN), math.ceil(words * TOKENS_PER_WORD))
 
 
 def format_time(seconds: float | None) -> str:
@@ -555,15 +564,22 @@ def segment_prefix(segment: Segment) -> str:
 
 
 def split_long_line(prefix: str, text: str, budget: int) -> list[str]:
-    """Cut one segment's words into lines that each fit the budget, each with the prefix."""
+    """Cut one segment's words into lines that each fit the budget, each with the prefix.
+
+    Sizes are counted as words are added (not re-estimated per word), so a
+    plain-text transcript that is one 100k-word segment is cut in linear time.
+    """
     lines: list[str] = []
     current: list[str] = []
+    prefix_words = len(prefix.split())
+    chars = len(prefix)
     for word in text.split():
-        candidate = prefix + " ".join([*current, word])
-        if current and estimate_tokens(candidate) > budget:
+        extra = len(word) + (1 if current else 0)
+        if current and _tokens(chars + extra, prefix_words + len(current) + 1) > budget:
             lines.append(prefix + " ".join(current))
-            current = []
+            current, chars, extra = [], len(prefix), len(word)
         current.append(word)
+        chars += extra
     if current:
         lines.append(prefix + " ".join(current))
     return lines

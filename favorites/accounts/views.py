@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from favorites import services
 from favorites.accounts.forms import SignupForm
-from favorites.urlsafety import safe_next_url
+from favorites.redirects import safe_next_url
 
 # The new reader is signed in without a password check, so the backend is named
 # explicitly (there are two: django-axes' and Django's own).

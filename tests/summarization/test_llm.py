@@ -6,12 +6,12 @@ import json
 import re
 import socket
 import time
+import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from articles.summarization.base import (
     SCORE_PARTS,
@@ -107,18 +107,22 @@ def make(server: FakeLLMServer, **kwargs: Any) -> LLMSummarizer:
         "model": "fake-model",
         "timeout": 5.0,
         "max_input_tokens": 4000,
-        "budget": 0,
+        "budget": fresh_budget(),
         "retry_backoff": 0.01,
     }
     options.update(kwargs)
     return LLMSummarizer(**options)
 
 
+def fresh_budget(limit: int | None = 0) -> DailyTokenBudget:
+    """A budget with its own cache key, so tests (and xdist workers on Redis) never share one."""
+    return DailyTokenBudget(limit, key_prefix=f"test-llm-tokens-{uuid.uuid4().hex}")
+
+
 @pytest.fixture(autouse=True)
-def fresh_state() -> None:
+def fresh_modes() -> None:
     # Ports are reused between tests, so what a previous server supported must not leak.
     forget_output_modes()
-    cache.clear()
 
 
 # --- the happy path -------------------------------------------------------
@@ -338,7 +342,10 @@ def test_unreachable_server_is_retried_then_fails() -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     summarizer = LLMSummarizer(
-        base_url=f"http://127.0.0.1:{port}/v1", model="m", budget=0, retry_backoff=0.001
+        base_url=f"http://127.0.0.1:{port}/v1",
+        model="m",
+        budget=fresh_budget(),
+        retry_backoff=0.001,
     )
     with pytest.raises(SummarizationError, match="kept failing"):
         summarizer.summarize(TRANSCRIPT, language="en")
@@ -565,7 +572,7 @@ def test_too_many_chunks_is_refused_without_calling(fake_llm: FakeLLMServer) -> 
 
 
 def test_budget_exhausted_raises_without_any_http_call(fake_llm: FakeLLMServer) -> None:
-    budget = DailyTokenBudget(1000)
+    budget = fresh_budget(1000)
     budget.record(1200)
     fake_llm.push_json(good_answer())
 
@@ -580,23 +587,27 @@ def test_budget_counts_usage_per_utc_day_from_settings(
 ) -> None:
     settings.LLM_DAILY_TOKEN_BUDGET = 500
     fake_llm.push_json(good_answer(), prompt_tokens=300, completion_tokens=250)
-    summarizer = make(fake_llm, budget=None)
+    budget = fresh_budget(None)  # None: the limit comes from settings
+    summarizer = make(fake_llm, budget=budget)
 
     summarizer.summarize(TRANSCRIPT, language="en", topics=TOPICS)  # under budget before
-    assert DailyTokenBudget().spent() == 550
+    assert budget.spent() == 550
 
     with pytest.raises(BudgetExhausted, match=r"\(550 tokens\)"):
         summarizer.summarize(TRANSCRIPT, language="en", topics=TOPICS)
     assert len(fake_llm.requests) == 1
 
-    tomorrow = DailyTokenBudget(today=lambda: datetime.now(UTC).date() + timedelta(days=1))
+    tomorrow = DailyTokenBudget(
+        key_prefix=budget.key_prefix,
+        today=lambda: datetime.now(UTC).date() + timedelta(days=1),
+    )
     assert tomorrow.spent() == 0
     tomorrow.check()  # a new day, a new budget
 
 
 def test_answers_without_usage_are_estimated(fake_llm: FakeLLMServer) -> None:
     fake_llm.push_json(good_answer(), usage=False)
-    budget = DailyTokenBudget(0)
+    budget = fresh_budget(0)
     digest = make(fake_llm, budget=budget).summarize(TRANSCRIPT, language="en", topics=TOPICS)
     assert digest.token_usage["estimated"] == 1
     assert digest.token_usage["total_tokens"] > 100
@@ -618,7 +629,14 @@ def test_retry_after_parsing() -> None:
 def test_to_plain_text() -> None:
     assert to_plain_text("a <b>bold</b> move") == "a bold move"
     assert to_plain_text("x < y and y > z") == "x < y and y > z"
-    assert to_plain_text("<scr<script>ipt>alert(1)</script>") == ""
+    for tricky in (
+        "<scr<script>ipt>alert(1)</script>",
+        "<<script>script>alert(1)<</script>/script>",
+        "<svg/onload=alert(1)>",
+        "&lt;script&gt;alert(1)&lt;/script&gt;",
+        "<!-- <script> --> text",
+    ):
+        assert "<" not in to_plain_text(tricky), tricky
     assert to_plain_text("AT&amp;T and AT&T") == "AT&T and AT&T"
     assert to_plain_text("  many\n\nlines\t") == "many lines"
 

@@ -1,0 +1,776 @@
+#!/usr/bin/env python3
+"""Build the demo corpus: timed transcripts and feeds from hand-written scripts.
+
+Every word of dialogue lives in demo/scripts/<key>.txt, written by hand. This
+script only *formats* it: it splits each speaker turn into caption cues of one
+to three sentences, gives them realistic timings (about 150 words a minute,
+with small pauses between turns), and writes
+
+    demo/transcripts/<file>.vtt | .srt   one per episode that has a transcript
+    demo/feeds/<source-slug>.xml         RSS 2.0 (iTunes + Podcasting 2.0) or YouTube-style Atom
+    demo/sources.json                    what `manage.py load_demo` registers
+
+Script format (UTF-8 text):
+
+    == Chapter title            starts a chapter (listed, with its time, in the show notes)
+    CODE: what the speaker says  one speaker turn per line; CODE maps to a name below
+    # comment                    ignored
+
+The output is deterministic (seeded), so running it again rewrites identical files.
+Run it with any Python 3.10+:  python demo/build.py
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+import textwrap
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape, quoteattr
+
+HERE = Path(__file__).resolve().parent
+BASE = "https://demo.newsroom.invalid"
+
+PODCAST_NS_NEW = "https://podcastindex.org/namespace/1.0"
+PODCAST_NS_OLD = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
+
+WORDS_PER_MINUTE = 150
+BYTES_PER_SECOND = 16_000  # 128 kbit/s MP3, for enclosure lengths
+
+# ---------------------------------------------------------------------------
+# Sources
+# ---------------------------------------------------------------------------
+
+SOURCES = [
+    {
+        "slug": "signal-and-noise",
+        "name": "Signal & Noise",
+        "kind": "podcast",
+        "language": "en",
+        "topic": "ai",
+        "format": "rss",
+        "transcript": "vtt",
+        "podcast_ns": PODCAST_NS_NEW,
+        "author": "Signal & Noise Media",
+        "description": (
+            "A twice-weekly tech news conversation with Maya Okafor and Daniel Reyes: "
+            "AI, security, science and the business of software, without the hype."
+        ),
+        "feed_language": "en-us",
+    },
+    {
+        "slug": "the-stack-report",
+        "name": "The Stack Report",
+        "kind": "podcast",
+        "language": "en",
+        "topic": "cloud",
+        "format": "rss",
+        "transcript": "srt",
+        "podcast_ns": PODCAST_NS_OLD,
+        "author": "Priya Natarajan & Tom Whitfield",
+        "description": (
+            "Cloud infrastructure, platform engineering and the policy that shapes them. "
+            "Hosted by Priya Natarajan and Tom Whitfield."
+        ),
+        "feed_language": "en",
+    },
+    {
+        "slug": "octets-du-matin",
+        "name": "Octets du Matin",
+        "kind": "podcast",
+        "language": "fr",
+        "topic": "startups",
+        "format": "rss",
+        "transcript": "vtt-fr",
+        "podcast_ns": PODCAST_NS_NEW,
+        "author": "Camille Laurent et Julien Mercier",
+        "description": (
+            "Le point sur l’actualité tech francophone, avec Camille Laurent et Julien Mercier : "
+            "start-up, intelligence artificielle, cybersécurité et crypto, expliquées sans jargon."
+        ),
+        "feed_language": "fr",
+    },
+    {
+        "slug": "circuit-bench",
+        "name": "Circuit Bench",
+        "kind": "youtube",
+        "language": "en",
+        "topic": "hardware",
+        "format": "atom",
+        "transcript": "yt",
+        "channel_id": "UCq7cBnch8Demo4Lr2Vx9kTw",
+        "author": "Circuit Bench",
+        "description": "Hands-on hardware: chips, boards, radios and teardowns, with Lena Brooks.",
+        "feed_language": "en",
+    },
+]
+
+# ---------------------------------------------------------------------------
+# Episodes (dialogue in scripts/<key>.txt)
+# ---------------------------------------------------------------------------
+
+SN = {"MAYA": "Maya Okafor", "DANIEL": "Daniel Reyes"}
+SR = {"PRIYA": "Priya Natarajan", "TOM": "Tom Whitfield"}
+OM = {"CAMILLE": "Camille Laurent", "JULIEN": "Julien Mercier"}
+CB = {"LENA": "Lena Brooks", "OMAR": "Omar Haddad"}
+
+EPISODES = [
+    # ---- Signal & Noise (VTT, current Podcasting 2.0 namespace) ----
+    {
+        "source": "signal-and-noise",
+        "key": "sn-212-seed-rounds",
+        "number": 212,
+        "title": "The Seed Round Is Back (Sort Of), with Sofia Lindqvist",
+        "pub": "2026-11-19 06:00",
+        "speakers": {**SN, "SOFIA": "Sofia Lindqvist"},
+        "duration_format": "hms",
+        "summary": (
+            "Seed funding is up for the first time in three years, but the money is going to "
+            "fewer, older companies. Venture investor Sofia Lindqvist explains what changed, "
+            "why AI \u201cwrapper\u201d startups are struggling to raise, and what founders should "
+            "do about down rounds, revenue-based financing and acqui-hires."
+        ),
+        "links": [("Harbor Lane Ventures seed report (demo)", "/links/harbor-lane-seed-report")],
+    },
+    {
+        "source": "signal-and-noise",
+        "key": "sn-213-passkeys-routers",
+        "number": 213,
+        "title": "Passkeys Win, Old Routers Lose",
+        "pub": "2026-11-22 06:00",
+        "speakers": SN,
+        "duration_format": "ms",
+        "summary": (
+            "A regional bank retires passwords for most customers, a botnet of forty thousand "
+            "end-of-life home routers is taken down, and a browser ships an emergency fix for an "
+            "image-decoder bug. What it all means for your accounts and your network."
+        ),
+        "links": [("Router end-of-life checker (demo)", "/links/router-eol-checker")],
+    },
+    {
+        "source": "signal-and-noise",
+        "key": "sn-214-qubits-fusion",
+        "number": 214,
+        "title": "Logical Qubits, a Fusion Magnet and a Very Old Seed Vault",
+        "pub": "2026-11-24 06:00",
+        "speakers": SN,
+        "duration_format": "seconds",
+        "summary": (
+            "A science special: a lab keeps a logical qubit alive for a record stretch, a fusion "
+            "startup's magnet passes a full-field test, and researchers revive seeds that spent "
+            "decades in a forgotten university freezer."
+        ),
+        "links": [],
+    },
+    {
+        "source": "signal-and-noise",
+        "key": "sn-215-inference-bill",
+        "number": 215,
+        "title": "The Inference Bill Comes Due, with Ines Halvorsen",
+        "pub": "2026-11-27 06:00",
+        "speakers": {**SN, "INES": "Ines Halvorsen"},
+        "duration_format": "hms",
+        "summary": (
+            "Larkspur Labs releases Wren-14B with a permissive license, a retailer publishes how "
+            "its AI bill grew sevenfold and how it cut it, and researcher Ines Halvorsen explains "
+            "benchmark contamination. Plus: support bots, coding assistants and on-device AI."
+        ),
+        "links": [("Wren-14B technical report (demo)", "/links/wren-14b-report"),
+                  ("Rolling benchmark project (demo)", "/links/rolling-benchmark")],
+    },
+    # ---- The Stack Report (SRT, older namespace URI) ----
+    {
+        "source": "the-stack-report",
+        "key": "sr-088-mailbag",
+        "number": 88,
+        "title": "Mailbag: Reserved Capacity, Savings Plans and Your Questions",
+        "pub": "2026-11-18 12:00",
+        "speakers": SR,
+        "duration_format": "seconds",
+        "no_transcript_duration": 1274,
+        "summary": (
+            "Priya and Tom answer listener questions about committing to cloud capacity: when a "
+            "one-year commitment beats a three-year one, how to size a savings plan from "
+            "ninety days of usage, and why you should never commit for a workload you plan to "
+            "migrate."
+        ),
+        "extra_notes": [
+            "Listener Ana from Porto asks whether a small SaaS team should buy three-year "
+            "commitments. Tom's rule of thumb: commit only to the floor of your usage over the last "
+            "ninety days, never to the average, and start with one year; the extra discount for three "
+            "years (roughly 20 points more in most price lists) rarely pays for the lost flexibility "
+            "at a company still changing its architecture.",
+            "Listener Marcus asks how to cover a database that runs on a fixed instance type. "
+            "Priya explains that instance-specific reservations still beat flexible plans for "
+            "stable databases, and shows the spreadsheet she uses: hourly usage exported for 90 "
+            "days, the 10th percentile as the commitment line, and a quarterly review.",
+            "A third question covers GPU capacity: both hosts advise against long commitments on "
+            "accelerator instances this year, because prices per hour fell about 30% in twelve "
+            "months and newer generations keep arriving.",
+            "They close with a warning from a listener who committed to three years of capacity in "
+            "a region their company left six months later: the commitment could not be moved, "
+            "and cost them about $140,000 for nothing.",
+        ],
+        "links": [("Priya's commitment-sizing spreadsheet (demo)", "/links/commitment-sheet")],
+    },
+    {
+        "source": "the-stack-report",
+        "key": "sr-089-registry-attack",
+        "number": 89,
+        "title": "Six Hours of colorlogx: A Package Registry Supply-Chain Attack",
+        "pub": "2026-11-20 12:00",
+        "speakers": SR,
+        "duration_format": "ms",
+        "summary": (
+            "A hijacked maintainer account pushed three malicious versions of a popular logging "
+            "package. Priya and Tom walk through the timeline, what the malware stole, and the "
+            "defences that actually help: trusted publishing, lockfiles and install-time policy."
+        ),
+        "links": [("Registry incident report (demo)", "/links/colorlogx-incident")],
+    },
+    {
+        "source": "the-stack-report",
+        "key": "sr-090-region-outage",
+        "number": 90,
+        "title": "Anatomy of a Region Outage",
+        "pub": "2026-11-25 12:00",
+        "speakers": SR,
+        "duration_format": "seconds",
+        "summary": (
+            "Nimbra Cloud's four-hour outage in its us-central-2 region, from the bad DNS "
+            "configuration push to the retry storm that kept it down. Plus: egress price cuts, "
+            "ARM instances, serverless snapshots and a Kubernetes end-of-life deadline."
+        ),
+        "links": [("Nimbra Cloud post-incident review (demo)", "/links/nimbra-pir"),
+                  ("Static stability, explained (demo)", "/links/static-stability")],
+    },
+    {
+        "source": "the-stack-report",
+        "key": "sr-091-switching-rules",
+        "number": 91,
+        "title": "Switching Fees, Sovereign Regions and the Procurement Rulebook",
+        "pub": "2026-11-27 12:00",
+        "speakers": SR,
+        "duration_format": "hms",
+        "summary": (
+            "New European rules phase out cloud switching charges, providers answer with "
+            "\u201csovereign\u201d regions, and a public procurement agency publishes a rulebook "
+            "for buying cloud. Priya and Tom read the fine print."
+        ),
+        "links": [("Procurement rulebook summary (demo)", "/links/procurement-rulebook")],
+    },
+    # ---- Octets du Matin (VTT with <v> voice tags, French) ----
+    {
+        "source": "octets-du-matin",
+        "key": "om-141-stablecoins-euro",
+        "number": 141,
+        "title": "Stablecoins en euro : qui va gagner ?",
+        "pub": "2026-11-21 07:00",
+        "speakers": OM,
+        "duration_format": "ms",
+        "summary": (
+            "Un consortium de banques lance EURQ, un stablecoin adossé à l’euro. Camille et "
+            "Julien expliquent comment il fonctionne, ce que change la réglementation européenne "
+            "sur les crypto-actifs, et pourquoi les stablecoins en dollar restent dominants."
+        ),
+        "links": [("Le livre blanc d’EURQ (démo)", "/links/eurq-livre-blanc")],
+    },
+    {
+        "source": "octets-du-matin",
+        "key": "om-142-rancongiciel-hopital",
+        "number": 142,
+        "title": "Rançongiciel à l’hôpital de Valmont : ce qu’on sait",
+        "pub": "2026-11-23 07:00",
+        "speakers": OM,
+        "duration_format": "ms",
+        "summary": (
+            "Une attaque par rançongiciel a paralysé le centre hospitalier de Valmont pendant "
+            "neuf jours. Chronologie, porte d’entrée probable, retour au papier, et les leçons "
+            "pour les établissements de santé."
+        ),
+        "links": [],
+    },
+    {
+        "source": "octets-du-matin",
+        "key": "om-143-ia-souveraine",
+        "number": 143,
+        "title": "IA francophone, levées de fonds et puces grenobloises, avec Nadia Benali",
+        "pub": "2026-11-26 07:00",
+        "speakers": {**OM, "NADIA": "Nadia Benali"},
+        "duration_format": "ms",
+        "summary": (
+            "La start-up lyonnaise Maréa lève 48 millions d’euros, le laboratoire Ciel Ouvert "
+            "publie un modèle entraîné sur des données francophones, et Alpisil ouvre une ligne "
+            "pilote près de Grenoble. Avec l’investisseuse Nadia Benali."
+        ),
+        "links": [("Le rapport technique de Ciel Ouvert (démo)", "/links/ciel-ouvert-rapport")],
+    },
+    # ---- Circuit Bench (YouTube-style Atom, local caption files) ----
+    {
+        "source": "circuit-bench",
+        "key": "cb-ground-station",
+        "video_id": "G7s2kQm4RxA",
+        "title": "We Built a Backyard Satellite Ground Station for $180",
+        "pub": "2026-11-20 15:00",
+        "speakers": CB,
+        "summary": (
+            "Lena and Omar build a weather-satellite ground station from a software radio, a "
+            "hand-made antenna and a single-board computer, and decode their first images."
+        ),
+        "links": [],
+    },
+    {
+        "source": "circuit-bench",
+        "key": "cb-wallet-teardown",
+        "video_id": "pW3nVt8cL0e",
+        "title": "Hardware Wallet Teardown: What the Secure Element Actually Does",
+        "pub": "2026-11-24 15:00",
+        "speakers": CB,
+        "summary": (
+            "We open up a popular crypto hardware wallet, find the secure element, and explain "
+            "what it protects against, what it does not, and why your recovery phrase is still "
+            "the weakest link."
+        ),
+        "links": [],
+    },
+    {
+        "source": "circuit-bench",
+        "key": "cb-vantor-v3",
+        "video_id": "Xk9fB1dZq2M",
+        "title": "Vantor V3 Laptop Chip Review: Benchmarks, Battery and Heat",
+        "pub": "2026-11-28 15:00",
+        "speakers": CB,
+        "summary": (
+            "Two weeks with the first laptops built on the Vantor V3: CPU and GPU benchmarks, a "
+            "real battery rundown, fan noise, and whether its neural engine matters yet."
+        ),
+        "links": [],
+    },
+]
+
+# ---------------------------------------------------------------------------
+# Script parsing and timing
+# ---------------------------------------------------------------------------
+
+ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no."}
+
+
+@dataclass
+class Turn:
+    speaker: str
+    text: str
+    chapter: str | None  # set on the first turn of a chapter
+
+
+@dataclass
+class Cue:
+    start: float
+    end: float
+    speaker: str
+    text: str
+
+
+def read_script(key: str, speakers: dict[str, str]) -> list[Turn]:
+    turns: list[Turn] = []
+    pending_chapter: str | None = None
+    path = HERE / "scripts" / f"{key}.txt"
+    for lineno, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("=="):
+            pending_chapter = line.lstrip("=").strip()
+            continue
+        code, sep, text = line.partition(":")
+        if not sep or code not in speakers:
+            raise SystemExit(f"{path.name}:{lineno}: expected 'CODE: text' with CODE in {sorted(speakers)}")
+        if any(ch in text for ch in "<>&"):
+            raise SystemExit(f"{path.name}:{lineno}: keep <, > and & out of dialogue")
+        turns.append(Turn(speakers[code], " ".join(text.split()), pending_chapter))
+        pending_chapter = None
+    return turns
+
+
+def split_sentences(text: str) -> list[str]:
+    words = text.split()
+    sentences, current = [], []
+    for i, w in enumerate(words):
+        current.append(w)
+        bare = w.rstrip("\u00bb\"\u201d)\u2019'")
+        ends = bare.endswith((".", "!", "?", "\u2026")) and w.lower() not in ABBREVIATIONS
+        if ends and i + 1 < len(words):
+            sentences.append(" ".join(current))
+            current = []
+    if current:
+        sentences.append(" ".join(current))
+    return sentences
+
+
+def split_long(sentence: str, limit: int = 34) -> list[str]:
+    """Split a very long sentence at commas into pieces that fit one cue."""
+    words = sentence.split()
+    if len(words) <= limit:
+        return [sentence]
+    pieces, current = [], []
+    for w in words:
+        current.append(w)
+        if len(current) >= 12 and w.endswith((",", ";", ":")) and len(words) - len(current) > 0:
+            pieces.append(" ".join(current))
+            current = []
+        elif len(current) >= limit:
+            pieces.append(" ".join(current))
+            current = []
+    if current:
+        if pieces and len(current) < 5:
+            pieces[-1] += " " + " ".join(current)
+        else:
+            pieces.append(" ".join(current))
+    return pieces
+
+
+def chunk_turn(text: str, rng: random.Random) -> list[str]:
+    """Group sentences into cues of 1-3 sentences, roughly 12-34 words each."""
+    units: list[str] = []
+    for s in split_sentences(text):
+        units.extend(split_long(s))
+    cues, current, count = [], [], 0
+    target = rng.randint(14, 30)
+    for u in units:
+        n = len(u.split())
+        if current and (count + n > 36 or len(current) == 3):
+            cues.append(" ".join(current))
+            current, count, target = [], 0, rng.randint(14, 30)
+        current.append(u)
+        count += n
+        if count >= target:
+            cues.append(" ".join(current))
+            current, count, target = [], 0, rng.randint(14, 30)
+    if current:
+        tail = " ".join(current)
+        if cues and count < 6 and len(cues[-1].split()) + count <= 40:
+            cues[-1] += " " + tail  # don't leave a two-word cue dangling at the end of a turn
+        else:
+            cues.append(tail)
+    return cues
+
+
+def time_script(key: str, turns: list[Turn], lead_in: float) -> tuple[list[Cue], list[tuple[float, str]]]:
+    rng = random.Random(key)
+    rates: dict[str, float] = {}
+    cues: list[Cue] = []
+    chapters: list[tuple[float, str]] = []
+    t = lead_in
+    for turn in turns:
+        rate = rates.setdefault(turn.speaker, WORDS_PER_MINUTE * rng.uniform(0.93, 1.07) / 60.0)
+        if turn.chapter:
+            chapters.append((0.0 if not chapters else t, turn.chapter))
+        for i, text in enumerate(chunk_turn(turn.text, rng)):
+            words = len(text.split())
+            length = max(1.4, words / rate * rng.uniform(0.94, 1.08) + 0.2 * text.count(". "))
+            start = t
+            end = start + length
+            cues.append(Cue(round(start, 3), round(end, 3), turn.speaker, text))
+            t = end + rng.uniform(0.05, 0.35)
+        t += rng.uniform(0.3, 1.1)  # hand-over between speakers
+    return cues, chapters
+
+
+# ---------------------------------------------------------------------------
+# Writers
+# ---------------------------------------------------------------------------
+
+
+def ts(seconds: float, sep: str = ".") -> str:
+    ms = int(round(seconds * 1000))
+    h, ms = divmod(ms, 3_600_000)
+    m, ms = divmod(ms, 60_000)
+    s, ms = divmod(ms, 1000)
+    return f"{h:02d}:{m:02d}:{s:02d}{sep}{ms:03d}"
+
+
+def cue_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def write_vtt(cues: list[Cue], style: str, note: str | None = None) -> str:
+    """style: 'numbered' (ids + <v> tags), 'voices' (<v> tags only), 'youtube' (no speakers)."""
+    out = ["WEBVTT"]
+    if style == "youtube":
+        out += ["Kind: captions", "Language: en"]
+    out.append("")
+    if note:
+        out += [f"NOTE {note}", ""]
+    for n, c in enumerate(cues, 1):
+        if style == "numbered":
+            out.append(str(n))
+        out.append(f"{ts(c.start)} --> {ts(c.end)}")
+        if style == "youtube":
+            out += textwrap.wrap(cue_escape(c.text), 42)
+        else:
+            out.append(f"<v {c.speaker}>{cue_escape(c.text)}")
+        out.append("")
+    return "\n".join(out)
+
+
+def write_srt(cues: list[Cue]) -> str:
+    out = []
+    for n, c in enumerate(cues, 1):
+        out.append(str(n))
+        out.append(f"{ts(c.start, ',')} --> {ts(c.end, ',')}")
+        out += textwrap.wrap(f"{c.speaker}: {c.text}", 80)
+        out.append("")
+    return "\r\n".join(out)  # many SRT exporters use CRLF
+
+
+def fmt_duration(seconds: int, style: str) -> str:
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    if style == "hms":
+        return f"{h}:{m:02d}:{s:02d}"
+    if style == "ms":
+        return f"{h * 60 + m}:{s:02d}"
+    return str(seconds)
+
+
+def chapter_stamp(seconds: float) -> str:
+    s = int(seconds)
+    h, rest = divmod(s, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
+
+
+def rfc822(when: datetime) -> str:
+    return format_datetime(when, usegmt=False)
+
+
+def parse_pub(text: str) -> datetime:
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+
+
+def show_notes(ep: dict, source: dict, chapters: list[tuple[float, str]]) -> str:
+    fr = source["language"] == "fr"
+    people = ", ".join(ep["speakers"].values())
+    parts = [f"<p>{escape(ep['summary'])}</p>"]
+    for para in ep.get("extra_notes", []):
+        parts.append(f"<p>{escape(para)}</p>")
+    parts.append(f"<p>{'Avec' if fr else 'With'} {escape(people)}.</p>")
+    if chapters:
+        parts.append(f"<p><strong>{'Chapitres' if fr else 'Chapters'}</strong></p><ul>")
+        parts += [f"<li>{chapter_stamp(t)} {escape(title)}</li>" for t, title in chapters]
+        parts.append("</ul>")
+    if ep.get("links"):
+        parts.append("<p>Liens :</p><ul>" if fr else "<p>Links:</p><ul>")
+        parts += [f'<li><a href="{BASE}{href}">{escape(label)}</a></li>' for label, href in ep["links"]]
+        parts.append("</ul>")
+    return "".join(parts)
+
+
+def rss_feed(source: dict, items: list[dict]) -> str:
+    slug = source["slug"]
+    ns = source["podcast_ns"]
+    newest = max(parse_pub(i["ep"]["pub"]) for i in items)
+    head = f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"
+     xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"
+     xmlns:podcast="{ns}"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/"
+     xmlns:atom="http://www.w3.org/2005/Atom">
+  <channel>
+    <title>{escape(source['name'])}</title>
+    <link>{BASE}/shows/{slug}</link>
+    <atom:link href="{BASE}/feeds/{slug}.xml" rel="self" type="application/rss+xml"/>
+    <description>{escape(source['description'])}</description>
+    <language>{source['feed_language']}</language>
+    <copyright>{escape('Demo content for newsroom. Invented, not a real show.')}</copyright>
+    <lastBuildDate>{rfc822(newest)}</lastBuildDate>
+    <generator>newsroom demo/build.py</generator>
+    <itunes:author>{escape(source['author'])}</itunes:author>
+    <itunes:summary>{escape(source['description'])}</itunes:summary>
+    <itunes:owner>
+      <itunes:name>{escape(source['author'])}</itunes:name>
+      <itunes:email>shows@demo.newsroom.invalid</itunes:email>
+    </itunes:owner>
+    <itunes:image href="{BASE}/art/{slug}.jpg"/>
+    <itunes:category text="Technology"/>
+    <itunes:category text="News">
+      <itunes:category text="Tech News"/>
+    </itunes:category>
+    <itunes:explicit>false</itunes:explicit>
+    <itunes:type>episodic</itunes:type>
+    <podcast:locked>no</podcast:locked>
+"""
+    body = []
+    for item in sorted(items, key=lambda i: i["ep"]["pub"], reverse=True):
+        ep = item["ep"]
+        page = f"{BASE}/episodes/{slug}/{ep['key']}"
+        notes = item["notes"]
+        lines = [
+            "    <item>",
+            f"      <title>{escape(ep['title'])}</title>",
+            f"      <link>{page}</link>",
+            f'      <guid isPermaLink="false">{slug}-{ep["number"]}</guid>',
+            f"      <pubDate>{rfc822(parse_pub(ep['pub']))}</pubDate>",
+        ]
+        if source["language"] == "fr":
+            # The French feed wraps show notes in CDATA, as many French hosts do.
+            lines.append(f"      <description><![CDATA[{notes}]]></description>")
+        else:
+            lines.append(f"      <description>{escape(notes)}</description>")
+        if slug == "the-stack-report":
+            lines.append(f"      <content:encoded><![CDATA[{notes}]]></content:encoded>")
+        seconds = item["duration"]
+        lines += [
+            f'      <enclosure url="{BASE}/audio/{slug}/{ep["key"]}.mp3" '
+            f'length="{seconds * BYTES_PER_SECOND}" type="audio/mpeg"/>',
+            f"      <itunes:duration>{fmt_duration(seconds, ep['duration_format'])}</itunes:duration>",
+            f"      <itunes:author>{escape(source['author'])}</itunes:author>",
+            f"      <itunes:episode>{ep['number']}</itunes:episode>",
+            "      <itunes:episodeType>full</itunes:episodeType>",
+            "      <itunes:explicit>false</itunes:explicit>",
+            f"      <itunes:summary>{escape(ep['summary'])}</itunes:summary>",
+        ]
+        if item["transcript_file"]:
+            mime = "application/x-subrip" if item["transcript_file"].endswith(".srt") else "text/vtt"
+            url = f"{BASE}/transcripts/{item['transcript_file']}"
+            lines.append(
+                f'      <podcast:transcript url="{url}" type="{mime}" language="{source["language"]}"/>'
+            )
+        if item["chapters"] and slug == "signal-and-noise":
+            lines.append(
+                f'      <podcast:chapters url="{BASE}/chapters/{ep["key"]}.json" type="application/json+chapters"/>'
+            )
+        for code, name in ep["speakers"].items():
+            role = "host" if name in {**SN, **SR, **OM}.values() else "guest"
+            lines.append(f'      <podcast:person role="{role}">{escape(name)}</podcast:person>')
+        lines.append("    </item>")
+        body.append("\n".join(lines))
+    return head + "\n".join(body) + "\n  </channel>\n</rss>\n"
+
+
+def atom_feed(source: dict, items: list[dict]) -> str:
+    cid = source["channel_id"]
+    slug = source["slug"]
+    newest = max(parse_pub(i["ep"]["pub"]) for i in items)
+    out = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" '
+        'xmlns:media="http://search.yahoo.com/mrss/" xmlns="http://www.w3.org/2005/Atom">',
+        f' <link rel="self" href="{BASE}/feeds/{slug}.xml"/>',
+        f" <id>yt:channel:{cid}</id>",
+        f" <yt:channelId>{cid}</yt:channelId>",
+        f" <title>{escape(source['name'])}</title>",
+        f' <link rel="alternate" href="{BASE}/channels/{slug}"/>',
+        f" <author>\n  <name>{escape(source['author'])}</name>\n  <uri>{BASE}/channels/{slug}</uri>\n </author>",
+        f" <published>{datetime(2023, 3, 2, 17, 4, 11, tzinfo=timezone.utc).isoformat()}</published>",
+    ]
+    for item in sorted(items, key=lambda i: i["ep"]["pub"], reverse=True):
+        ep = item["ep"]
+        vid = ep["video_id"]
+        pub = parse_pub(ep["pub"])
+        updated = pub.replace(hour=pub.hour + 2, minute=17)
+        description = ep["summary"] + "\n\n"
+        if item["chapters"]:
+            description += "Chapters:\n" + "\n".join(f"{chapter_stamp(t)} {title}" for t, title in item["chapters"])
+        description += f"\n\nMore hands-on hardware: {BASE}/channels/{slug}"
+        out += [
+            " <entry>",
+            f"  <id>yt:video:{vid}</id>",
+            f"  <yt:videoId>{vid}</yt:videoId>",
+            f"  <yt:channelId>{cid}</yt:channelId>",
+            f"  <title>{escape(ep['title'])}</title>",
+            f'  <link rel="alternate" href="{BASE}/watch?v={vid}"/>',
+            f"  <author>\n   <name>{escape(source['author'])}</name>\n   <uri>{BASE}/channels/{slug}</uri>\n  </author>",
+            f"  <published>{pub.isoformat()}</published>",
+            f"  <updated>{updated.isoformat()}</updated>",
+            "  <media:group>",
+            f"   <media:title>{escape(ep['title'])}</media:title>",
+            f'   <media:content url="{BASE}/v/{vid}?version=3" type="application/x-shockwave-flash" width="640" height="390"/>',
+            f'   <media:thumbnail url="{BASE}/vi/{vid}/hqdefault.jpg" width="480" height="360"/>',
+            f"   <media:description>{escape(description)}</media:description>",
+            "   <media:community>",
+            f'    <media:starRating count="{item["likes"]}" average="5.00" min="1" max="5"/>',
+            f'    <media:statistics views="{item["views"]}"/>',
+            "   </media:community>",
+            "  </media:group>",
+            " </entry>",
+        ]
+    out.append("</feed>")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------------------
+
+
+def build() -> list[dict]:
+    by_source: dict[str, list[dict]] = {s["slug"]: [] for s in SOURCES}
+    report = []
+    for ep in EPISODES:
+        source = next(s for s in SOURCES if s["slug"] == ep["source"])
+        item = {"ep": ep, "chapters": [], "transcript_file": None}
+        if "no_transcript_duration" in ep:
+            item["duration"] = ep["no_transcript_duration"]
+            words = 0
+        else:
+            turns = read_script(ep["key"], ep["speakers"])
+            rng = random.Random(ep["key"] + "/outro")
+            cues, chapters = time_script(ep["key"], turns, lead_in=rng.uniform(3.0, 9.0))
+            item["chapters"] = chapters
+            item["duration"] = int(cues[-1].end + rng.uniform(8, 24))
+            words = sum(len(c.text.split()) for c in cues)
+            style = source["transcript"]
+            if style == "srt":
+                name = f"{ep['key']}.srt"
+                content = write_srt(cues)
+            elif style == "yt":
+                name = f"{ep['video_id']}.vtt"
+                content = write_vtt(cues, "youtube")
+                item["likes"] = 40 + words // 9
+                item["views"] = 1200 + words * 7
+            elif style == "vtt-fr":
+                name = f"{ep['key']}.vtt"
+                content = write_vtt(cues, "voices")
+            else:
+                name = f"{ep['key']}.vtt"
+                content = write_vtt(cues, "numbered", note=f"{source['name']} episode {ep['number']}. Invented demo content.")
+            (HERE / "transcripts" / name).write_bytes(content.encode("utf-8"))
+            item["transcript_file"] = name
+        item["notes"] = show_notes(ep, source, item["chapters"])
+        by_source[source["slug"]].append(item)
+        report.append({
+            "source": source["slug"], "title": ep["title"], "language": source["language"],
+            "duration": item["duration"], "transcript": item["transcript_file"], "words": words,
+        })
+    for source in SOURCES:
+        items = by_source[source["slug"]]
+        xml = atom_feed(source, items) if source["format"] == "atom" else rss_feed(source, items)
+        (HERE / "feeds" / f"{source['slug']}.xml").write_text(xml, encoding="utf-8")
+    sources_json = [
+        {
+            "slug": s["slug"],
+            "name": s["name"],
+            "kind": s["kind"],
+            "feed_file": f"feeds/{s['slug']}.xml",
+            "feed_url": f"{BASE}/feeds/{s['slug']}.xml",
+            "site_url": f"{BASE}/{'channels' if s['kind'] == 'youtube' else 'shows'}/{s['slug']}",
+            "language": s["language"],
+            "topic": s["topic"],
+        }
+        for s in SOURCES
+    ]
+    (HERE / "sources.json").write_text(json.dumps(sources_json, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return report
+
+
+if __name__ == "__main__":
+    rows = build()
+    total = 0
+    for r in rows:
+        total += r["words"]
+        m, s = divmod(r["duration"], 60)
+        print(f"{r['source']:18} {r['language']}  {m:3d}:{s:02d}  {r['words']:5d} words  "
+              f"{r['transcript'] or '(no transcript)':32} {r['title']}")
+    print(f"total words: {total}")
