@@ -29,9 +29,7 @@ class FavoriteQuerySet(models.QuerySet):
         The articles are prefetched with the article app's own card queryset, so a
         card on /favorites/ shows exactly what it shows everywhere else.
         """
-        return self.prefetch_related(
-            Prefetch("article", queryset=Article.objects.for_cards())
-        )
+        return self.prefetch_related(Prefetch("article", queryset=Article.objects.for_cards()))
 
     def article_ids(self, articles) -> set[int]:
         """Which of `articles` (ids or Article objects) are in this queryset, in one query."""

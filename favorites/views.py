@@ -147,7 +147,9 @@ class FavoriteListView(LoginRequiredMixin, ListView):
         feed_token = FeedToken.objects.filter(user=self.request.user).first()
         context.update(
             filter=self.filterset,
-            topic_filtered=bool(self.filterset.is_bound and self.filterset.form.cleaned_data.get("topic")),
+            topic_filtered=bool(
+                self.filterset.is_bound and self.filterset.form.cleaned_data.get("topic")
+            ),
             feed_url=(
                 self.request.build_absolute_uri(
                     reverse("favorite_feed", kwargs={"token": feed_token.token})

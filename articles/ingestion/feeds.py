@@ -364,9 +364,9 @@ def _episode_from_entry(entry: Any, extras: _ItemExtras, *, base: str) -> Parsed
     link = _absolute(entry.get("link", ""), base)
     audio, video = _pick_media(_media_candidates(entry), base=base)
     video_id = _video_id(extras.video_id, link)
-    if not (link or audio or video or video_id):
-        return None  # nothing a reader could follow or play: not an episode
     description_html = _entry_description(entry, extras)
+    if not (link or audio or video or video_id or entry.get("id") or description_html):
+        return None  # a bare title: nothing to follow, play or digest
     published = _struct_to_datetime(
         entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
     )
@@ -639,14 +639,14 @@ def _episode_from_json(item: dict[str, Any], *, base: str) -> ParsedEpisode | No
     ]
     audio, video = _pick_media([c for c in candidates if c["url"].strip()], base=base)
     video_id = youtube_id_from_url(link)
-    if not (link or audio or video or video_id):
-        return None
     if _text(item.get("content_html")).strip():
         description_html = sanitize_html(_text(item.get("content_html")))
     else:
         description_html = text_to_html(
             _text(item.get("content_text")) or _text(item.get("summary"))
         )
+    if not (link or audio or video or _text(item.get("id")) or description_html):
+        return None  # a bare title: nothing to follow, play or digest
     durations = [a.get("duration_in_seconds") for a in attachments]
     title = _plain(_text(item.get("title"))) or _title_from_url(audio.get("url", ""))
     episode = ParsedEpisode(

@@ -56,6 +56,7 @@ _DEFAULT_PORTS = {"http": 80, "https": 443}
 _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _BACKOFF_STATUSES = frozenset({429, 503})
 _CHUNK_SIZE = 64 * 1024
+_DOWNLOAD_FLOOR_BYTES_PER_S = 1024 * 1024
 # A hostile or confused server must not be able to silence a host for weeks.
 _MAX_RETRY_AFTER = 24 * 3600.0
 _CACHE_KEY_PREFIX = "newsroom:fetch:retry-after:"
@@ -523,7 +524,9 @@ class _Target:
 
     @property
     def backoff_key(self) -> str:
-        return f"{self.host}:{self.port}"
+        # Per host *and port*: two services on one machine throttle independently.
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"{host}:{self.port}"
 
 
 def _parse_target(url: str) -> _Target:
@@ -641,7 +644,7 @@ def _raise_if_backing_off(target: _Target) -> None:
     left = _backoff.remaining(target.backoff_key)
     if left is not None:
         raise FetchHTTPError(
-            f"{target.host} asked us to wait; {math.ceil(left)} s left",
+            f"not fetched: {target.backoff_key} asked us to retry after {math.ceil(left)} s",
             status=429,
             url=target.url,
             retry_after=left,
@@ -925,6 +928,11 @@ def fetch_to_file(
     complete, so a failed download never leaves a truncated file behind; on 304
     `path` is left as it was. The result's content is always b"".
     """
+    if timeout_total is None:
+        # A file as large as allowed, on a slow but honest link, must not be cut off
+        # by the deadline sized for feeds.
+        feed_deadline = float(_setting("FETCH_TOTAL_TIMEOUT", DEFAULT_TOTAL_TIMEOUT))
+        timeout_total = max(feed_deadline, max_bytes / _DOWNLOAD_FLOOR_BYTES_PER_S)
     opts = _options(
         max_bytes=max_bytes,
         allow_hosts=allow_hosts,

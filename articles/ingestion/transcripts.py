@@ -141,7 +141,11 @@ def _mime(content_type: str) -> str:
 
 
 def _extension_format(filename: str) -> str:
-    name = (filename or "").lower()
+    """The format a file name (or a URL, whose query is ignored) suggests."""
+    name = filename or ""
+    if "://" in name:
+        name = urlsplit(name).path
+    name = name.rsplit("/", 1)[-1].lower()
     dot = name.rfind(".")
     return EXTENSIONS.get(name[dot:], "") if dot >= 0 else ""
 
@@ -703,7 +707,7 @@ def _non_negative(value: float | None) -> float | None:
 
 def link_format(link: TranscriptLink) -> str:
     """The format a transcript link promises: from its type, else its URL's extension."""
-    return CONTENT_TYPES.get(_mime(link.type)) or _extension_format(urlsplit(link.url).path)
+    return CONTENT_TYPES.get(_mime(link.type)) or _extension_format(link.url)
 
 
 def choose_transcript(links: Sequence[TranscriptLink], *, language: str) -> TranscriptLink | None:

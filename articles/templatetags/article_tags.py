@@ -92,8 +92,8 @@ def digest_for(article: Article) -> Digest | None:
 
 
 @register.simple_tag
-def card_score(article: Article, digest: Digest | None):
-    """The score a card shows: an editor's override wins over the computed score."""
+def article_score(article: Article, digest: Digest | None):
+    """The score shown for an article: an editor's override wins over the computed score."""
     if digest is not None and digest.effective_score is not None:
         return digest.effective_score
     return article.score

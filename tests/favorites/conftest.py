@@ -1,0 +1,30 @@
+"""Readers and articles for the accounts and favorites tests."""
+
+import pytest
+
+from tests.factories import make_article
+
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture
+def reader(db, django_user_model):
+    return django_user_model.objects.create_user("reader", "reader@example.org", PASSWORD)
+
+
+@pytest.fixture
+def other_reader(db, django_user_model):
+    return django_user_model.objects.create_user("other", "other@example.org", PASSWORD)
+
+
+@pytest.fixture
+def reader_client(client, reader):
+    # force_login: Client.login() calls authenticate() without a request, which the
+    # django-axes backend refuses; the sign-in tests go through the real login view.
+    client.force_login(reader)
+    return client
+
+
+@pytest.fixture
+def article(db):
+    return make_article(title="Inference is getting cheaper")
