@@ -269,3 +269,6 @@ LOGGING = {
 
 # Where the captions client talks to YouTube; tests point it at a server on 127.0.0.1.
 YOUTUBE_BASE_URL = env.str("YOUTUBE_BASE_URL", default="https://www.youtube.com").rstrip("/")
+
+# Django 6 makes https the default scheme for URL form fields; opt in now.
+FORMS_URLFIELD_ASSUME_HTTPS = True

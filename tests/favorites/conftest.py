@@ -1,10 +1,20 @@
 """Readers and articles for the accounts and favorites tests."""
 
 import pytest
+from django.utils import translation
 
 from tests.factories import make_article
 
 PASSWORD = "correct-horse-battery-staple-42"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # A request to /fr/… leaves French active in this thread; reverse() in the next test
+    # would then build /fr/ URLs. Each test starts in English and leaves no language behind.
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

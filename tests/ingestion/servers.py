@@ -189,7 +189,10 @@ class LocalServer:
         self.port = int(port)
         self.base_url = f"http://{self.host}:{self.port}"
         self._httpd.base_url = self.base_url
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # A short poll interval makes stop() (and so every test using serve()) fast.
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     def __str__(self) -> str:
         return self.base_url

@@ -29,8 +29,8 @@ from articles.ingestion.fetch import (
     is_public_address,
 )
 from tests.ingestion.servers import (
-    MiB,
     SAMPLE_RSS,
+    MiB,
     Response,
     conditional,
     echo_headers,

@@ -1,0 +1,91 @@
+"""A real Celery worker and beat, on Redis and PostgreSQL, poll a feed served on 127.0.0.1.
+
+New episodes appear exactly once after several polls and a worker killed with
+SIGKILL and started again.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from articles.models import Article, Digest, IngestionLog, Transcript
+from tests.factories import make_source
+from tests.ingestion.servers import Response, serve
+from tests.integration.workers import (
+    flush,
+    private_redis_url,
+    start_beat,
+    start_worker,
+    wait_until,
+    worker_env,
+)
+from tests.pipeline.feeds import podcast_feed, transcript_vtt
+
+pytestmark = [pytest.mark.celery, pytest.mark.slow,
+              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _every_two_seconds() -> None:
+    every, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.filter(task="articles.tasks.poll_due_sources").update(
+        interval=every, last_run_at=None, enabled=True
+    )
+
+
+def _counts(source) -> dict[str, int]:
+    connection.close()  # see the workers' commits, not a stale snapshot
+    return {
+        "articles": Article.objects.filter(source=source).count(),
+        "polls": IngestionLog.objects.filter(source=source, outcome="ok").count(),
+        "transcripts": Transcript.objects.filter(article__source=source).count(),
+        "digests": Digest.objects.filter(article__source=source, status="ready").count(),
+    }
+
+
+def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(
+    tmp_path, worker_id
+):
+    redis_url = private_redis_url(worker_id)
+    flush(redis_url)
+    _every_two_seconds()
+    env = worker_env(redis_url)
+    with serve() as server:
+        base = server.url("").rstrip("/")
+        server.routes["/feed.xml"] = podcast_feed(base, 2)
+        for n in (1, 2, 3):
+            server.routes[f"/t/{n}.vtt"] = Response(body=transcript_vtt(3).encode(),
+                                                    content_type="text/vtt")
+        source = make_source(feed_url=server.url("/feed.xml"), poll_interval=timedelta(seconds=2),
+                             next_poll_at=timezone.now())
+        worker = start_worker(env, tmp_path / "worker1.log")
+        beat = start_beat(env, tmp_path / "beat.log", tmp_path / "beat-schedule")
+        processes = [worker, beat]
+        try:
+            wait_until(lambda: _counts(source)["digests"] == 2, timeout=90,
+                       what="two episodes digested", logs=processes)
+            # The feed gains an episode; it must appear once, whatever happens to workers.
+            server.routes["/feed.xml"] = podcast_feed(base, 3)
+            worker.kill()
+            polls_before = _counts(source)["polls"]
+            worker = start_worker(env, tmp_path / "worker2.log", name="w2")
+            processes[0] = worker
+            wait_until(lambda: _counts(source)["digests"] == 3, timeout=90,
+                       what="the third episode digested after the restart", logs=processes)
+            wait_until(lambda: _counts(source)["polls"] >= polls_before + 2, timeout=60,
+                       what="two more polls", logs=processes)
+        finally:
+            for process in processes:
+                process.kill()
+            flush(redis_url)
+
+    counts = _counts(source)
+    assert counts["articles"] == 3
+    assert counts["transcripts"] == 3
+    assert counts["digests"] == 3
+    guids = list(Article.objects.filter(source=source).values_list("guid", flat=True))
+    assert sorted(guids) == ["test-episode-1", "test-episode-2", "test-episode-3"]
