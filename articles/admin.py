@@ -38,8 +38,16 @@ class IngestionLogInline(admin.TabularInline):
     extra = 0
     max_num = 0
     can_delete = False
-    fields = ("started_at", "finished_at", "outcome", "http_status", "items_seen", "items_new",
-              "items_updated", "error")
+    fields = (
+        "started_at",
+        "finished_at",
+        "outcome",
+        "http_status",
+        "items_seen",
+        "items_new",
+        "items_updated",
+        "error",
+    )
     readonly_fields = fields
     ordering = ("-started_at",)
     show_change_link = False
@@ -53,26 +61,71 @@ class IngestionLogInline(admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(admin.ModelAdmin):
-    list_display = ("name", "kind", "language", "default_topic", "active", "health",
-                    "last_polled_at", "next_poll_at", "article_count")
+    list_display = (
+        "name",
+        "kind",
+        "language",
+        "default_topic",
+        "active",
+        "health",
+        "last_polled_at",
+        "next_poll_at",
+        "article_count",
+    )
     list_filter = ("kind", "language", "active", "default_topic")
     search_fields = ("name", "slug", "feed_url", "site_url")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("last_polled_at", "last_success_at", "consecutive_failures",
-                       "last_error", "etag", "last_modified", "created_at", "updated_at")
+    readonly_fields = (
+        "last_polled_at",
+        "last_success_at",
+        "consecutive_failures",
+        "last_error",
+        "etag",
+        "last_modified",
+        "created_at",
+        "updated_at",
+    )
     fieldsets = (
-        (None, {"fields": ("name", "slug", "kind", "feed_url", "site_url", "language",
-                           "default_topic", "active", "poll_interval")}),
-        (_("Health"), {"fields": ("last_polled_at", "last_success_at", "next_poll_at",
-                                  "consecutive_failures", "last_error", "etag",
-                                  "last_modified")}),
+        (
+            None,
+            {
+                "fields": (
+                    "name",
+                    "slug",
+                    "kind",
+                    "feed_url",
+                    "site_url",
+                    "language",
+                    "default_topic",
+                    "active",
+                    "poll_interval",
+                )
+            },
+        ),
+        (
+            _("Health"),
+            {
+                "fields": (
+                    "last_polled_at",
+                    "last_success_at",
+                    "next_poll_at",
+                    "consecutive_failures",
+                    "last_error",
+                    "etag",
+                    "last_modified",
+                )
+            },
+        ),
     )
     inlines = [IngestionLogInline]
     actions = ["poll_now", "export_opml", "activate", "deactivate"]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).select_related("default_topic").annotate(
-            _articles=Count("articles")
+        return (
+            super()
+            .get_queryset(request)
+            .select_related("default_topic")
+            .annotate(_articles=Count("articles"))
         )
 
     @admin.display(description=_("articles"), ordering="_articles")
@@ -99,9 +152,12 @@ class SourceAdmin(admin.ModelAdmin):
             level = messages.ERROR if result.error else messages.SUCCESS
             self.message_user(
                 request,
-                _("%(source)s: %(outcome)s, %(new)d new, %(seen)d seen %(error)s") % {
-                    "source": source.name, "outcome": result.outcome,
-                    "new": len(result.new_article_ids), "seen": result.seen,
+                _("%(source)s: %(outcome)s, %(new)d new, %(seen)d seen %(error)s")
+                % {
+                    "source": source.name,
+                    "outcome": result.outcome,
+                    "new": len(result.new_article_ids),
+                    "seen": result.seen,
                     "error": result.error,
                 },
                 level,
@@ -115,8 +171,9 @@ class SourceAdmin(admin.ModelAdmin):
     def export_opml(self, request: HttpRequest, queryset: QuerySet[Source]):
         from django.http import HttpResponse
 
-        response = HttpResponse(services.sources_export_opml(sources=queryset),
-                                content_type="text/x-opml")
+        response = HttpResponse(
+            services.sources_export_opml(sources=queryset), content_type="text/x-opml"
+        )
         response["Content-Disposition"] = 'attachment; filename="newsroom-sources.opml"'
         return response
 
@@ -135,10 +192,27 @@ class DigestInline(admin.TabularInline):
     max_num = 0
     can_delete = False
     show_change_link = True
-    fields = ("language", "status", "score", "score_override", "grounding", "backend",
-              "from_show_notes", "short_tldr", "error")
-    readonly_fields = ("language", "status", "score", "grounding", "backend", "from_show_notes",
-                       "short_tldr", "error")
+    fields = (
+        "language",
+        "status",
+        "score",
+        "score_override",
+        "grounding",
+        "backend",
+        "from_show_notes",
+        "short_tldr",
+        "error",
+    )
+    readonly_fields = (
+        "language",
+        "status",
+        "score",
+        "grounding",
+        "backend",
+        "from_show_notes",
+        "short_tldr",
+        "error",
+    )
 
     @admin.display(description=_("TL;DR"))
     def short_tldr(self, obj: Digest) -> str:
@@ -151,14 +225,16 @@ class ArticleAdminForm(forms.ModelForm):
     replace_transcript = forms.FileField(
         label=_("Replace the transcript"),
         required=False,
-        help_text=_("A WebVTT, SRT, SBV, JSON, HTML or plain-text transcript. It replaces the "
-                    "current one and is marked as uploaded by an editor; digests are then "
-                    "written again."),
+        help_text=_(
+            "A WebVTT, SRT, SBV, JSON, HTML or plain-text transcript. It replaces the "
+            "current one and is marked as uploaded by an editor; digests are then "
+            "written again."
+        ),
     )
 
     class Meta:
         model = Article
-        fields = "__all__"
+        exclude = ()  # every field; the fieldsets below choose what is shown
 
     def clean_replace_transcript(self):
         upload = self.cleaned_data.get("replace_transcript")
@@ -167,8 +243,9 @@ class ArticleAdminForm(forms.ModelForm):
         if upload.size > settings.FETCH_MAX_TRANSCRIPT_BYTES:
             raise forms.ValidationError(_("This file is too large."))
         try:
-            parsed = parse_transcript(upload.read(), content_type=upload.content_type or "",
-                                      filename=upload.name)
+            parsed = parse_transcript(
+                upload.read(), content_type=upload.content_type or "", filename=upload.name
+            )
         except ParseError as exc:
             raise forms.ValidationError(str(exc))
         if not parsed.segments:
@@ -179,8 +256,17 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = ("title", "source", "status", "score", "topic", "tag_list", "featured",
-                    "published_at", "transcript_origin")
+    list_display = (
+        "title",
+        "source",
+        "status",
+        "score",
+        "topic",
+        "tag_list",
+        "featured",
+        "published_at",
+        "transcript_origin",
+    )
     list_filter = ("status", "featured", "topic", "source", "language", "transcript__origin")
     list_select_related = ("source", "topic", "transcript")
     search_fields = ("title", "guid", "slug", "source__name")
@@ -189,34 +275,91 @@ class ArticleAdmin(admin.ModelAdmin):
     list_per_page = 50
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("source",)
-    readonly_fields = ("guid", "created_at", "updated_at", "status_reason", "score",
-                       "transcript_view", "provenance_view", "duration_display")
+    readonly_fields = (
+        "guid",
+        "created_at",
+        "updated_at",
+        "status_reason",
+        "score",
+        "transcript_view",
+        "provenance_view",
+        "duration_display",
+    )
     fieldsets = (
-        (None, {"fields": ("title", "slug", "source", "guid", "status", "status_reason",
-                           "featured", "topic", "tags", "score", "language", "published_at")}),
-        (_("Media"), {"fields": ("original_url", "audio_url", "audio_type", "video_url",
-                                 "video_id", "image_url", "duration_seconds",
-                                 "duration_display", "chapters_url")}),
+        (
+            None,
+            {
+                "fields": (
+                    "title",
+                    "slug",
+                    "source",
+                    "guid",
+                    "status",
+                    "status_reason",
+                    "featured",
+                    "topic",
+                    "tags",
+                    "score",
+                    "language",
+                    "published_at",
+                )
+            },
+        ),
+        (
+            _("Media"),
+            {
+                "fields": (
+                    "original_url",
+                    "audio_url",
+                    "audio_type",
+                    "video_url",
+                    "video_id",
+                    "image_url",
+                    "duration_seconds",
+                    "duration_display",
+                    "chapters_url",
+                )
+            },
+        ),
         (_("Show notes"), {"classes": ("collapse",), "fields": ("description_html",)}),
-        (_("Transcript"), {"classes": ("collapse",),
-                           "fields": ("provenance_view", "replace_transcript",
-                                      "transcript_view")}),
+        (
+            _("Transcript"),
+            {
+                "classes": ("collapse",),
+                "fields": ("provenance_view", "replace_transcript", "transcript_view"),
+            },
+        ),
         (_("Record"), {"classes": ("collapse",), "fields": ("created_at", "updated_at")}),
     )
     inlines = [DigestInline]
-    actions = ["publish", "unpublish", "feature", "unfeature", "regenerate_digests",
-               "refetch_transcripts", "speech_to_text_again"]
+    actions = [
+        "publish",
+        "unpublish",
+        "feature",
+        "unfeature",
+        "regenerate_digests",
+        "refetch_transcripts",
+        "speech_to_text_again",
+    ]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         parsed = form.cleaned_data.get("replace_transcript")
         if parsed:
             services.transcript_store(
-                article=obj, origin=Transcript.Origin.MANUAL, segments=parsed.segments,
-                format=parsed.format, language=obj.language,
-                provenance=[{"step": "manual", "outcome": "used",
-                             "reason": f"uploaded by {request.user.get_username()}",
-                             "at": timezone.now().isoformat()}],
+                article=obj,
+                origin=Transcript.Origin.MANUAL,
+                segments=parsed.segments,
+                format=parsed.format,
+                language=obj.language,
+                provenance=[
+                    {
+                        "step": "manual",
+                        "outcome": "used",
+                        "reason": f"uploaded by {request.user.get_username()}",
+                        "at": timezone.now().isoformat(),
+                    }
+                ],
             )
             from articles.tasks import make_digests
 
@@ -245,13 +388,17 @@ class ArticleAdmin(admin.ModelAdmin):
         if transcript is None:
             return _("No transcript yet.")
         steps = format_html_join(
-            "", "<li><strong>{}</strong> – {}: {}</li>",
+            "",
+            "<li><strong>{}</strong> – {}: {}</li>",
             ((p.get("step"), p.get("outcome"), p.get("reason")) for p in transcript.provenance),
         )
         return format_html(
             "<p>{} ({}, {} {})</p><ul>{}</ul>",
-            transcript.get_origin_display(), transcript.format, transcript.word_count,
-            _("words"), steps,
+            transcript.get_origin_display(),
+            transcript.format,
+            transcript.word_count,
+            _("words"),
+            steps,
         )
 
     @admin.display(description=_("transcript"))
@@ -267,20 +414,23 @@ class ArticleAdmin(admin.ModelAdmin):
                 for s in transcript.segments[:3000]
             ),
         )
-        return format_html('<div style="max-height:30em;overflow:auto"><table>{}</table></div>',
-                           rows)
+        return format_html(
+            '<div style="max-height:30em;overflow:auto"><table>{}</table></div>', rows
+        )
 
     @admin.action(description=_("Publish the selected articles"))
     def publish(self, request, queryset):
         count = services.articles_publish(article_ids=queryset.values_list("pk", flat=True))
-        self.message_user(request, ngettext("%d article published.",
-                                            "%d articles published.", count) % count)
+        self.message_user(
+            request, ngettext("%d article published.", "%d articles published.", count) % count
+        )
 
     @admin.action(description=_("Unpublish (hide) the selected articles"))
     def unpublish(self, request, queryset):
         count = services.articles_unpublish(article_ids=queryset.values_list("pk", flat=True))
-        self.message_user(request, ngettext("%d article hidden.", "%d articles hidden.",
-                                            count) % count)
+        self.message_user(
+            request, ngettext("%d article hidden.", "%d articles hidden.", count) % count
+        )
 
     @admin.action(description=_("Feature the selected articles"))
     def feature(self, request, queryset):
@@ -288,8 +438,7 @@ class ArticleAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Stop featuring the selected articles"))
     def unfeature(self, request, queryset):
-        services.articles_feature(article_ids=queryset.values_list("pk", flat=True),
-                                  featured=False)
+        services.articles_feature(article_ids=queryset.values_list("pk", flat=True), featured=False)
 
     @admin.action(description=_("Regenerate the digests"))
     def regenerate_digests(self, request, queryset):
@@ -304,8 +453,9 @@ class ArticleAdmin(admin.ModelAdmin):
         from articles.tasks import fetch_transcript
 
         if not settings.STT_BASE_URL:
-            self.message_user(request, _("Speech-to-text is not configured (STT_BASE_URL)."),
-                              messages.ERROR)
+            self.message_user(
+                request, _("Speech-to-text is not configured (STT_BASE_URL)."), messages.ERROR
+            )
             return
         for pk in queryset.values_list("pk", flat=True):
             fetch_transcript.delay(pk, skip=["feed", "captions", "description"], force=True)
@@ -329,26 +479,63 @@ class KeyPointInline(admin.StackedInline):
 
 @admin.register(Digest)
 class DigestAdmin(admin.ModelAdmin):
-    list_display = ("article", "language", "status", "score", "score_override", "grounding",
-                    "backend", "model_name", "from_show_notes", "created_at")
+    list_display = (
+        "article",
+        "language",
+        "status",
+        "score",
+        "score_override",
+        "grounding",
+        "backend",
+        "model_name",
+        "from_show_notes",
+        "created_at",
+    )
     list_filter = ("status", "language", "backend", "from_show_notes")
     search_fields = ("article__title", "tldr")
     date_hierarchy = "created_at"
     list_select_related = ("article",)
     autocomplete_fields = ("article",)
-    readonly_fields = ("backend", "model_name", "version", "grounding", "score", "score_parts",
-                       "token_usage", "error", "created_at", "updated_at", "article_link")
-    fields = ("article", "article_link", "language", "status", "tldr", "conclusion", "score",
-              "score_override", "score_parts", "from_show_notes", "grounding", "backend",
-              "model_name", "version", "token_usage", "error", "created_at", "updated_at")
+    readonly_fields = (
+        "backend",
+        "model_name",
+        "version",
+        "grounding",
+        "score",
+        "score_parts",
+        "token_usage",
+        "error",
+        "created_at",
+        "updated_at",
+        "article_link",
+    )
+    fields = (
+        "article",
+        "article_link",
+        "language",
+        "status",
+        "tldr",
+        "conclusion",
+        "score",
+        "score_override",
+        "score_parts",
+        "from_show_notes",
+        "grounding",
+        "backend",
+        "model_name",
+        "version",
+        "token_usage",
+        "error",
+        "created_at",
+        "updated_at",
+    )
     inlines = [KeyPointInline]
 
     @admin.display(description=_("on the site"))
     def article_link(self, obj: Digest) -> str:
         if not obj.pk:
             return "–"
-        return format_html('<a href="{}">{}</a>', obj.article.get_absolute_url(),
-                           obj.article.title)
+        return format_html('<a href="{}">{}</a>', obj.article.get_absolute_url(), obj.article.title)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -362,15 +549,34 @@ class TranscriptAdmin(admin.ModelAdmin):
     list_filter = ("origin", "format", "language")
     search_fields = ("article__title",)
     list_select_related = ("article",)
-    readonly_fields = ("article", "origin", "format", "language", "source_url", "word_count",
-                       "provenance", "created_at", "updated_at", "text")
+    readonly_fields = (
+        "article",
+        "origin",
+        "format",
+        "language",
+        "source_url",
+        "word_count",
+        "provenance",
+        "created_at",
+        "updated_at",
+        "text",
+    )
     exclude = ("segments",)
 
 
 @admin.register(IngestionLog)
 class IngestionLogAdmin(admin.ModelAdmin):
-    list_display = ("source", "started_at", "finished_at", "outcome", "http_status",
-                    "items_seen", "items_new", "items_updated", "short_error")
+    list_display = (
+        "source",
+        "started_at",
+        "finished_at",
+        "outcome",
+        "http_status",
+        "items_seen",
+        "items_new",
+        "items_updated",
+        "short_error",
+    )
     list_filter = ("outcome", "source")
     date_hierarchy = "started_at"
     list_select_related = ("source",)

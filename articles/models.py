@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
 from django.db.models import Prefetch, Q
@@ -91,7 +90,12 @@ class ArticleQuerySet(models.QuerySet):
             Prefetch(
                 "digests",
                 queryset=Digest.objects.filter(status=Digest.Status.READY).only(
-                    "id", "article_id", "language", "tldr", "score", "score_override",
+                    "id",
+                    "article_id",
+                    "language",
+                    "tldr",
+                    "score",
+                    "score_override",
                     "from_show_notes",
                 ),
             ),
@@ -161,7 +165,9 @@ class Article(models.Model):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         constraints = [
-            models.UniqueConstraint(fields=["source", "guid"], name="article_unique_guid_per_source"),
+            models.UniqueConstraint(
+                fields=["source", "guid"], name="article_unique_guid_per_source"
+            ),
             models.CheckConstraint(
                 condition=Q(score__isnull=True) | (Q(score__gte=0) & Q(score__lte=10)),
                 name="article_score_0_10",
@@ -348,5 +354,3 @@ class IngestionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
-
-

@@ -111,8 +111,9 @@ def source_poll(*, source: Source, data: bytes | None = None) -> PollResult:
             log.http_status = fetched.status
             if fetched.not_modified:
                 result.outcome = IngestionLog.Outcome.NOT_MODIFIED
-                _source_record_success(source, etag=fetched.etag,
-                                       last_modified=fetched.last_modified)
+                _source_record_success(
+                    source, etag=fetched.etag, last_modified=fetched.last_modified
+                )
                 return _finish_log(log, result)
             data = fetched.content
             etag, last_modified = fetched.etag, fetched.last_modified
@@ -223,7 +224,7 @@ def _unique_slug(model, text: str, *, fallback: str, salt: str = "") -> str:
     base = slugify(text)[:80].strip("-") or fallback
     if not model.objects.filter(slug=base).exists():
         return base
-    digest = hashlib.sha1(f"{salt}:{text}".encode()).hexdigest()
+    digest = hashlib.sha256(f"{salt}:{text}".encode()).hexdigest()
     for length in (6, 10, 16):
         candidate = f"{base[:80]}-{digest[:length]}"
         if not model.objects.filter(slug=candidate).exists():
@@ -312,7 +313,8 @@ def articles_publish(*, article_ids) -> int:
 
 def articles_unpublish(*, article_ids) -> int:
     return Article.objects.filter(pk__in=list(article_ids)).update(
-        status=Article.Status.HIDDEN, status_reason="unpublished by an editor",
+        status=Article.Status.HIDDEN,
+        status_reason="unpublished by an editor",
         updated_at=timezone.now(),
     )
 
@@ -376,8 +378,9 @@ def digest_languages_for(article: Article, backend_name: str) -> list[str]:
     return wanted
 
 
-def digest_make(*, article: Article, backend: str | None = None,
-                languages: list[str] | None = None) -> list[Digest]:
+def digest_make(
+    *, article: Article, backend: str | None = None, languages: list[str] | None = None
+) -> list[Digest]:
     """Write the article's digests, then apply the publish rule.
 
     The summariser runs outside any transaction; the result is written only if the
@@ -385,8 +388,11 @@ def digest_make(*, article: Article, backend: str | None = None,
     """
     transcript = Transcript.objects.filter(article=article).first()
     if transcript is None:
-        article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
-                           reason="no transcript to summarise")
+        article_set_status(
+            article=article,
+            status=Article.Status.NEEDS_TRANSCRIPT,
+            reason="no transcript to summarise",
+        )
         return []
     summarizer = get_summarizer(backend)
     languages = languages or digest_languages_for(article, summarizer.name)
@@ -403,12 +409,18 @@ def digest_make(*, article: Article, backend: str | None = None,
             data = summarizer.summarize(source_input, language=language, topics=topics)
             ground_key_points(data.key_points, source_input.segments)
         except BudgetExhausted as exc:
-            digests.append(_digest_record_problem(article, language, Digest.Status.WAITING,
-                                                  str(exc), summarizer.name))
+            digests.append(
+                _digest_record_problem(
+                    article, language, Digest.Status.WAITING, str(exc), summarizer.name
+                )
+            )
             continue
         except SummarizationError as exc:
-            digests.append(_digest_record_problem(article, language, Digest.Status.FAILED,
-                                                  str(exc), summarizer.name))
+            digests.append(
+                _digest_record_problem(
+                    article, language, Digest.Status.FAILED, str(exc), summarizer.name
+                )
+            )
             continue
         digest = _digest_write(
             article=article,
@@ -422,27 +434,31 @@ def digest_make(*, article: Article, backend: str | None = None,
     return digests
 
 
-def _digest_record_problem(article: Article, language: str, status: str, reason: str,
-                           backend: str) -> Digest:
+def _digest_record_problem(
+    article: Article, language: str, status: str, reason: str, backend: str
+) -> Digest:
     # A failure never replaces a ready digest: the old one stays on the site.
     digest, created = Digest.objects.get_or_create(
-        article=article, language=language,
+        article=article,
+        language=language,
         defaults={"status": status, "error": reason[:2000], "backend": backend},
     )
     if not created:
         if digest.status == Digest.Status.READY:
             Digest.objects.filter(pk=digest.pk).update(error=reason[:2000])
         else:
-            Digest.objects.filter(pk=digest.pk).update(status=status, error=reason[:2000],
-                                                       backend=backend)
+            Digest.objects.filter(pk=digest.pk).update(
+                status=status, error=reason[:2000], backend=backend
+            )
             digest.status = status
     digest.error = reason
     logger.warning("digest %s/%s %s: %s", article.slug, language, status, reason)
     return digest
 
 
-def _digest_write(*, article: Article, data: DigestData, from_show_notes: bool,
-                  seen_version) -> Digest | None:
+def _digest_write(
+    *, article: Article, data: DigestData, from_show_notes: bool, seen_version
+) -> Digest | None:
     grounded = [kp.grounded for kp in data.key_points]
     grounding = (sum(1 for g in grounded if g) / len(grounded)) if grounded else 0.0
     with transaction.atomic():
@@ -531,8 +547,7 @@ def article_apply_publish_rule(*, article: Article) -> str:
             f"{settings.AUTO_PUBLISH_MIN_GROUNDING:.0%}"
         )
     if reasons:
-        article_set_status(article=article, status=Article.Status.REVIEW,
-                           reason="; ".join(reasons))
+        article_set_status(article=article, status=Article.Status.REVIEW, reason="; ".join(reasons))
         return Article.Status.REVIEW
     article_set_status(article=article, status=Article.Status.PUBLISHED)
     return Article.Status.PUBLISHED
@@ -563,12 +578,14 @@ def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcr
     try:
         found = find_transcript(episode, skip=skip)
     except NoTranscript as exc:
-        article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
-                           reason=str(exc)[:2000])
+        article_set_status(
+            article=article, status=Article.Status.NEEDS_TRANSCRIPT, reason=str(exc)[:2000]
+        )
         return None
     except ChainPaused as exc:
-        article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
-                           reason=f"waiting: {exc}"[:2000])
+        article_set_status(
+            article=article, status=Article.Status.NEEDS_TRANSCRIPT, reason=f"waiting: {exc}"[:2000]
+        )
         return None
     return transcript_store(
         article=article,
@@ -589,7 +606,10 @@ def sources_export_opml(*, sources) -> bytes:
 
     outlines = [
         OpmlOutline(
-            title=s.name, xml_url=s.feed_url, html_url=s.site_url, type="rss",
+            title=s.name,
+            xml_url=s.feed_url,
+            html_url=s.site_url,
+            type="rss",
             language=s.language,
             category=s.default_topic.slug if s.default_topic_id else "",
         )
@@ -598,8 +618,9 @@ def sources_export_opml(*, sources) -> bytes:
     return build_opml(outlines, title="newsroom sources")
 
 
-def sources_import_opml(*, data: bytes, kind: str = "podcast",
-                        language: str = "en") -> tuple[list[Source], list[str]]:
+def sources_import_opml(
+    *, data: bytes, kind: str = "podcast", language: str = "en"
+) -> tuple[list[Source], list[str]]:
     """Create a source per outline; returns (created, skipped with reasons)."""
     from articles.ingestion.opml import parse_opml
 
@@ -638,8 +659,9 @@ def articles_process(*, article_ids, digests: bool = True) -> int:
             transcript = transcript_fetch(article=article)
         except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
             logger.warning("transcript for %s failed: %s", article.slug, exc)
-            article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT,
-                               reason=str(exc)[:2000])
+            article_set_status(
+                article=article, status=Article.Status.NEEDS_TRANSCRIPT, reason=str(exc)[:2000]
+            )
             continue
         if transcript is not None and digests:
             digest_make(article=article)

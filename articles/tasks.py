@@ -53,8 +53,9 @@ def poll_source(source_id: int) -> list[int]:
     retry_jitter=True,
     max_retries=6,
 )
-def fetch_transcript(self, article_id: int, skip: list[str] | None = None,
-                     force: bool = False) -> bool:
+def fetch_transcript(
+    self, article_id: int, skip: list[str] | None = None, force: bool = False
+) -> bool:
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return False
@@ -78,8 +79,7 @@ def fetch_transcript(self, article_id: int, skip: list[str] | None = None,
     retry_jitter=True,
     max_retries=4,
 )
-def make_digests(self, article_id: int, backend: str | None = None,
-                 force: bool = False) -> int:
+def make_digests(self, article_id: int, backend: str | None = None, force: bool = False) -> int:
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return 0

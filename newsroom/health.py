@@ -35,8 +35,11 @@ def _check_broker() -> str:
 
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {}
-    for name, check in (("database", _check_database), ("cache", _check_cache),
-                        ("broker", _check_broker)):
+    for name, check in (
+        ("database", _check_database),
+        ("cache", _check_cache),
+        ("broker", _check_broker),
+    ):
         try:
             checks[name] = check()
         except Exception as exc:  # a health check reports every failure, whatever its type

@@ -32,6 +32,8 @@ class SecurityHeadersMiddleware:
         # The admin and the API's browsable pages use inline scripts and styles of their own.
         if not (request.path.startswith("/admin/") or request.path.startswith("/api/")):
             response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         return response

@@ -62,7 +62,8 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return [
         f"newsroom: database={db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or db['NAME']}",
-        f"newsroom: redis={'yes ' + settings.REDIS_URL if settings.REDIS_URL else 'no (eager tasks, locmem cache)'}",
+        "newsroom: redis="
+        + (settings.REDIS_URL or "none (tasks run eagerly, local-memory cache)"),
     ]
 
 

@@ -81,8 +81,14 @@ def make_article(
     return article
 
 
-def make_digest(article: Article, *, language: str = "en", score: float | None = 7.5,
-                tldr: str = "A short summary of what was said.", points: int = 3) -> Digest:
+def make_digest(
+    article: Article,
+    *,
+    language: str = "en",
+    score: float | None = 7.5,
+    tldr: str = "A short summary of what was said.",
+    points: int = 3,
+) -> Digest:
     digest = Digest.objects.create(
         article=article,
         language=language,

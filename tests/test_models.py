@@ -64,7 +64,16 @@ def test_starting_topics_and_editors_group_exist():
     from topics.models import Topic
 
     slugs = set(Topic.objects.values_list("slug", flat=True))
-    assert {"ai", "crypto", "cloud", "security", "hardware", "startups", "science", "policy"} <= slugs
+    assert {
+        "ai",
+        "crypto",
+        "cloud",
+        "security",
+        "hardware",
+        "startups",
+        "science",
+        "policy",
+    } <= slugs
     assert Topic.objects.get(slug="crypto").in_nav
     editors = Group.objects.get(name="Editors")
     assert editors.permissions.filter(codename="change_digest").exists()

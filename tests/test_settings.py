@@ -13,7 +13,11 @@ def _import_settings(**env):
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import newsroom.settings as s; print(s.DEBUG, s.SECRET_KEY[:4])"],
-        cwd=ROOT, env=full_env, capture_output=True, text=True, timeout=60,
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 

@@ -12,8 +12,10 @@ class TopicAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name_en",)}
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(
-            _published=Count("articles", filter=Q(articles__status="published"))
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(_published=Count("articles", filter=Q(articles__status="published")))
         )
 
     @admin.display(description="published articles", ordering="_published")

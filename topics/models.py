@@ -34,6 +34,9 @@ class Topic(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("topic_detail", kwargs={"slug": self.slug})
+
     @property
     def name(self) -> str:
         """The name in the active language."""
@@ -48,6 +51,3 @@ class Topic(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return [k.strip().lower() for k in self.keywords.split(",") if k.strip()]
-
-    def get_absolute_url(self) -> str:
-        return reverse("topic_detail", kwargs={"slug": self.slug})

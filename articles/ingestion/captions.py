@@ -41,7 +41,7 @@ class GuardedSession(requests.Session):
 
     def request(self, method, url, *args, **kwargs):
         if url.startswith(YOUTUBE) and self.base_url != YOUTUBE:
-            url = self.base_url + url[len(YOUTUBE):]
+            url = self.base_url + url[len(YOUTUBE) :]
         self._check(url)
         kwargs.setdefault("timeout", (settings.FETCH_CONNECT_TIMEOUT, settings.FETCH_READ_TIMEOUT))
         kwargs["allow_redirects"] = False
@@ -79,8 +79,9 @@ def _pick(transcripts, language: str):
     return None
 
 
-def fetch_captions(episode: EpisodeInfo, provenance: list[dict],
-                   *, session: requests.Session | None = None) -> ChainResult | None:
+def fetch_captions(
+    episode: EpisodeInfo, provenance: list[dict], *, session: requests.Session | None = None
+) -> ChainResult | None:
     from articles.ingestion.provenance import _note
 
     api = YouTubeTranscriptApi(http_client=session or GuardedSession())
@@ -102,8 +103,12 @@ def fetch_captions(episode: EpisodeInfo, provenance: list[dict],
         _note(provenance, "captions", "failed", f"network: {exc}"[:500])
         raise TransientTranscriptError(f"captions: {exc}") from exc
     segments = [
-        Segment(start=round(s.start, 3), end=round(s.start + s.duration, 3), speaker="",
-                text=" ".join(s.text.split()))
+        Segment(
+            start=round(s.start, 3),
+            end=round(s.start + s.duration, 3),
+            speaker="",
+            text=" ".join(s.text.split()),
+        )
         for s in fetched.snippets
         if s.text.strip()
     ]
@@ -112,7 +117,11 @@ def fetch_captions(episode: EpisodeInfo, provenance: list[dict],
         return None
     kind = "auto-generated" if chosen.is_generated else "manual"
     _note(provenance, "captions", "used", f"{kind} captions in {chosen.language_code}")
-    return ChainResult(origin="captions", format="captions", segments=segments,
-                       language=chosen.language_code.split("-")[0] or episode.language,
-                       source_url=f"https://www.youtube.com/watch?v={episode.video_id}",
-                       provenance=provenance)
+    return ChainResult(
+        origin="captions",
+        format="captions",
+        segments=segments,
+        language=chosen.language_code.split("-")[0] or episode.language,
+        source_url=f"https://www.youtube.com/watch?v={episode.video_id}",
+        provenance=provenance,
+    )

@@ -21,8 +21,8 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.ingestion.errors import ParseError
-from articles.ingestion.fetch import FetchError, fetch_url
 from articles.ingestion.feeds import TranscriptLink
+from articles.ingestion.fetch import FetchError, fetch_url
 from articles.ingestion.transcripts import choose_transcript, parse_transcript
 from articles.transcript_data import Segment
 
@@ -78,8 +78,10 @@ def _note(provenance: list[dict], step: str, outcome: str, reason: str) -> None:
 def step_feed(episode: EpisodeInfo, provenance: list[dict]) -> ChainResult | None:
     links = [
         TranscriptLink(
-            url=item.get("url", ""), type=item.get("type", ""),
-            language=item.get("language", ""), rel=item.get("rel", ""),
+            url=item.get("url", ""),
+            type=item.get("type", ""),
+            language=item.get("language", ""),
+            rel=item.get("rel", ""),
         )
         for item in episode.transcript_links
         if item.get("url")
@@ -95,8 +97,9 @@ def step_feed(episode: EpisodeInfo, provenance: list[dict]) -> ChainResult | Non
     for link in ordered:
         try:
             fetched = fetch_url(link.url, max_bytes=settings.FETCH_MAX_TRANSCRIPT_BYTES)
-            parsed = parse_transcript(fetched.content, content_type=link.type or
-                                      fetched.content_type, filename=link.url)
+            parsed = parse_transcript(
+                fetched.content, content_type=link.type or fetched.content_type, filename=link.url
+            )
         except FetchError as exc:
             tried.append(f"{link.url}: {exc}")
             if getattr(exc, "transient", True):
@@ -110,8 +113,11 @@ def step_feed(episode: EpisodeInfo, provenance: list[dict]) -> ChainResult | Non
             continue
         _note(provenance, "feed", "used", f"{parsed.format} from {link.url}")
         return ChainResult(
-            origin="feed", format=parsed.format, segments=parsed.segments,
-            language=link.language or episode.language, source_url=link.url,
+            origin="feed",
+            format=parsed.format,
+            segments=parsed.segments,
+            language=link.language or episode.language,
+            source_url=link.url,
             provenance=provenance,
         )
     _note(provenance, "feed", "failed", "; ".join(tried)[:1000])
@@ -160,12 +166,21 @@ def step_description(episode: EpisodeInfo, provenance: list[dict]) -> ChainResul
     segments = description_to_segments(episode.description_html)
     words = sum(len(s.text.split()) for s in segments)
     if words < MIN_DESCRIPTION_WORDS:
-        _note(provenance, "description", "skipped",
-              f"show notes too short to summarise ({words} words)")
+        _note(
+            provenance,
+            "description",
+            "skipped",
+            f"show notes too short to summarise ({words} words)",
+        )
         return None
     _note(provenance, "description", "used", f"show notes ({words} words)")
-    return ChainResult(origin="description", format="text", segments=segments,
-                       language=episode.language, provenance=provenance)
+    return ChainResult(
+        origin="description",
+        format="text",
+        segments=segments,
+        language=episode.language,
+        provenance=provenance,
+    )
 
 
 STEPS: list[tuple[str, Callable[[EpisodeInfo, list[dict]], ChainResult | None]]] = [

@@ -107,8 +107,19 @@ def audio_duration(path: Path) -> float:
 
 def silences(path: Path) -> list[float]:
     """Midpoints of the silences ffmpeg finds, in seconds."""
-    output = _run([ffmpeg_path(), "-hide_banner", "-i", str(path), "-af",
-                   "silencedetect=noise=-35dB:d=0.4", "-f", "null", "-"])
+    output = _run(
+        [
+            ffmpeg_path(),
+            "-hide_banner",
+            "-i",
+            str(path),
+            "-af",
+            "silencedetect=noise=-35dB:d=0.4",
+            "-f",
+            "null",
+            "-",
+        ]
+    )
     starts = [float(x) for x in re.findall(r"silence_start: (-?\d+(?:\.\d+)?)", output)]
     ends = [float(x) for x in re.findall(r"silence_end: (\d+(?:\.\d+)?)", output)]
     return [(a + b) / 2 for a, b in zip(starts, ends, strict=False)]
@@ -136,10 +147,27 @@ class Piece:
     offset: float
 
 
-def split_audio(source: Path, folder: Path, *, max_upload_bytes: float) -> tuple[list[Piece], float]:
+def split_audio(
+    source: Path, folder: Path, *, max_upload_bytes: float
+) -> tuple[list[Piece], float]:
     normalised = folder / "audio.mp3"
-    _run([ffmpeg_path(), "-hide_banner", "-y", "-i", str(source), "-vn", "-ac", "1", "-ar",
-          "16000", "-b:a", str(BITRATE), str(normalised)])
+    _run(
+        [
+            ffmpeg_path(),
+            "-hide_banner",
+            "-y",
+            "-i",
+            str(source),
+            "-vn",
+            "-ac",
+            "1",
+            "-ar",
+            "16000",
+            "-b:a",
+            str(BITRATE),
+            str(normalised),
+        ]
+    )
     duration = audio_duration(normalised)
     # 10 % headroom for the container's overhead.
     max_seconds = max(5.0, max_upload_bytes * 0.9 / BYTES_PER_SECOND)
@@ -148,8 +176,22 @@ def split_audio(source: Path, folder: Path, *, max_upload_bytes: float) -> tuple
     pieces = []
     for index, (start, end) in enumerate(zip(bounds, bounds[1:], strict=False)):
         piece = folder / f"piece-{index:03d}.mp3"
-        _run([ffmpeg_path(), "-hide_banner", "-y", "-i", str(normalised), "-ss", f"{start:.3f}",
-              "-to", f"{end:.3f}", "-c", "copy", str(piece)])
+        _run(
+            [
+                ffmpeg_path(),
+                "-hide_banner",
+                "-y",
+                "-i",
+                str(normalised),
+                "-ss",
+                f"{start:.3f}",
+                "-to",
+                f"{end:.3f}",
+                "-c",
+                "copy",
+                str(piece),
+            ]
+        )
         pieces.append(Piece(path=piece, offset=start))
     return pieces, duration
 
@@ -160,8 +202,12 @@ def split_audio(source: Path, folder: Path, *, max_upload_bytes: float) -> tuple
 def _client():
     from openai import OpenAI
 
-    return OpenAI(base_url=settings.STT_BASE_URL, api_key=settings.STT_API_KEY or "unused",
-                  timeout=settings.STT_TIMEOUT, max_retries=0)
+    return OpenAI(
+        base_url=settings.STT_BASE_URL,
+        api_key=settings.STT_API_KEY or "unused",
+        timeout=settings.STT_TIMEOUT,
+        max_retries=0,
+    )
 
 
 def transcribe_piece(client, piece: Piece, *, language: str) -> list[Segment]:
@@ -172,17 +218,24 @@ def transcribe_piece(client, piece: Piece, *, language: str) -> list[Segment]:
         try:
             with piece.path.open("rb") as handle:
                 answer = client.audio.transcriptions.create(
-                    model=settings.STT_MODEL, file=handle, response_format="verbose_json",
+                    model=settings.STT_MODEL,
+                    file=handle,
+                    response_format="verbose_json",
                     language=language or None,
                 )
             break
-        except (openai.APITimeoutError, openai.APIConnectionError,
-                openai.InternalServerError, openai.RateLimitError) as exc:
+        except (
+            openai.APITimeoutError,
+            openai.APIConnectionError,
+            openai.InternalServerError,
+            openai.RateLimitError,
+        ) as exc:
             last_error = exc
-            time.sleep(min(2 ** attempt, 8) * 0.5)
+            time.sleep(min(2**attempt, 8) * 0.5)
         except openai.APIStatusError as exc:
-            raise SttError(f"the speech-to-text server refused the audio: {exc.status_code} "
-                           f"{_short(exc)}") from exc
+            raise SttError(
+                f"the speech-to-text server refused the audio: {exc.status_code} {_short(exc)}"
+            ) from exc
     else:
         kind = "timeout" if "Timeout" in type(last_error).__name__ else _short(last_error)
         raise TransientTranscriptError(f"speech-to-text failed after {ATTEMPTS} tries: {kind}")
@@ -197,10 +250,14 @@ def transcribe_piece(client, piece: Piece, *, language: str) -> list[Segment]:
             continue
         start = float(row.get("start") or 0.0) + piece.offset
         end = row.get("end")
-        segments.append(Segment(start=round(start, 3),
-                                end=round(float(end) + piece.offset, 3) if end is not None
-                                else None,
-                                speaker=str(row.get("speaker") or ""), text=text))
+        segments.append(
+            Segment(
+                start=round(start, 3),
+                end=round(float(end) + piece.offset, 3) if end is not None else None,
+                speaker=str(row.get("speaker") or ""),
+                text=text,
+            )
+        )
     return segments
 
 
@@ -209,8 +266,9 @@ def _short(exc: Exception | None) -> str:
 
 
 def transcribe_file(path: Path, *, language: str, folder: Path) -> tuple[list[Segment], int, float]:
-    pieces, duration = split_audio(path, folder,
-                                   max_upload_bytes=settings.STT_MAX_UPLOAD_MB * 1024 * 1024)
+    pieces, duration = split_audio(
+        path, folder, max_upload_bytes=settings.STT_MAX_UPLOAD_MB * 1024 * 1024
+    )
     _check_budget(duration / 60)
     client = _client()
     segments: list[Segment] = []
@@ -232,10 +290,12 @@ def transcribe_episode(episode: EpisodeInfo, provenance: list[dict]) -> ChainRes
         folder = Path(tmp)
         download = folder / "download"
         try:
-            fetch_to_file(episode.audio_url, download,
-                          max_bytes=settings.STT_MAX_AUDIO_MB * 1024 * 1024)
-            segments, count, duration = transcribe_file(download, language=episode.language,
-                                                        folder=folder)
+            fetch_to_file(
+                episode.audio_url, download, max_bytes=settings.STT_MAX_AUDIO_MB * 1024 * 1024
+            )
+            segments, count, duration = transcribe_file(
+                download, language=episode.language, folder=folder
+            )
         except FetchTooLarge as exc:
             _note(provenance, "stt", "failed", f"audio too large: {exc}")
             return None
@@ -253,7 +313,17 @@ def transcribe_episode(episode: EpisodeInfo, provenance: list[dict]) -> ChainRes
     if not segments:
         _note(provenance, "stt", "failed", "the speech-to-text server returned no text")
         return None
-    _note(provenance, "stt", "used",
-          f"{settings.STT_MODEL}: {count} pieces, {duration / 60:.1f} minutes")
-    return ChainResult(origin="stt", format="stt", segments=segments, language=episode.language,
-                       source_url=episode.audio_url, provenance=provenance)
+    _note(
+        provenance,
+        "stt",
+        "used",
+        f"{settings.STT_MODEL}: {count} pieces, {duration / 60:.1f} minutes",
+    )
+    return ChainResult(
+        origin="stt",
+        format="stt",
+        segments=segments,
+        language=episode.language,
+        source_url=episode.audio_url,
+        provenance=provenance,
+    )

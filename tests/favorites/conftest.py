@@ -17,6 +17,12 @@ def _english():
     translation.deactivate()
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher costs ~0.3 s a password by design; these tests check flows, not it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def reader(db, django_user_model):
     return django_user_model.objects.create_user("reader", "reader@example.org", PASSWORD)

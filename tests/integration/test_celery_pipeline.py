@@ -26,8 +26,11 @@ from tests.integration.workers import (
 )
 from tests.pipeline.feeds import podcast_feed, transcript_vtt
 
-pytestmark = [pytest.mark.celery, pytest.mark.slow,
-              pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [
+    pytest.mark.celery,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 
 def _every_two_seconds() -> None:
@@ -47,9 +50,7 @@ def _counts(source) -> dict[str, int]:
     }
 
 
-def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(
-    tmp_path, worker_id
-):
+def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(tmp_path, worker_id):
     redis_url = private_redis_url(worker_id)
     flush(redis_url)
     _every_two_seconds()
@@ -58,26 +59,42 @@ def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(
         base = server.url("").rstrip("/")
         server.routes["/feed.xml"] = podcast_feed(base, 2)
         for n in (1, 2, 3):
-            server.routes[f"/t/{n}.vtt"] = Response(body=transcript_vtt(3).encode(),
-                                                    content_type="text/vtt")
-        source = make_source(feed_url=server.url("/feed.xml"), poll_interval=timedelta(seconds=2),
-                             next_poll_at=timezone.now())
+            server.routes[f"/t/{n}.vtt"] = Response(
+                body=transcript_vtt(3).encode(), content_type="text/vtt"
+            )
+        source = make_source(
+            feed_url=server.url("/feed.xml"),
+            poll_interval=timedelta(seconds=2),
+            next_poll_at=timezone.now(),
+        )
         worker = start_worker(env, tmp_path / "worker1.log")
         beat = start_beat(env, tmp_path / "beat.log", tmp_path / "beat-schedule")
         processes = [worker, beat]
         try:
-            wait_until(lambda: _counts(source)["digests"] == 2, timeout=90,
-                       what="two episodes digested", logs=processes)
+            wait_until(
+                lambda: _counts(source)["digests"] == 2,
+                timeout=90,
+                what="two episodes digested",
+                logs=processes,
+            )
             # The feed gains an episode; it must appear once, whatever happens to workers.
             server.routes["/feed.xml"] = podcast_feed(base, 3)
             worker.kill()
             polls_before = _counts(source)["polls"]
             worker = start_worker(env, tmp_path / "worker2.log", name="w2")
             processes[0] = worker
-            wait_until(lambda: _counts(source)["digests"] == 3, timeout=90,
-                       what="the third episode digested after the restart", logs=processes)
-            wait_until(lambda: _counts(source)["polls"] >= polls_before + 2, timeout=60,
-                       what="two more polls", logs=processes)
+            wait_until(
+                lambda: _counts(source)["digests"] == 3,
+                timeout=90,
+                what="the third episode digested after the restart",
+                logs=processes,
+            )
+            wait_until(
+                lambda: _counts(source)["polls"] >= polls_before + 2,
+                timeout=60,
+                what="two more polls",
+                logs=processes,
+            )
         finally:
             for process in processes:
                 process.kill()

@@ -58,7 +58,10 @@ class Process:
         self.log = log
         self.handle = subprocess.Popen(
             [sys.executable, "-m", "celery", "-A", "newsroom", *args],
-            cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
+            cwd=ROOT,
+            env=env,
+            stdout=log.open("ab"),
+            stderr=subprocess.STDOUT,
             start_new_session=True,
         )
 
@@ -75,20 +78,45 @@ class Process:
         return self.log.read_text(errors="replace")
 
 
-def start_worker(env: dict[str, str], log: Path, *, name: str = "w1",
-                 concurrency: int = 1) -> Process:
-    return Process(["worker", "--loglevel=INFO", f"--concurrency={concurrency}", "--pool=prefork",
-                    "-n", f"{name}@%h", "--without-gossip", "--without-mingle"], env, log)
+def start_worker(
+    env: dict[str, str], log: Path, *, name: str = "w1", concurrency: int = 1
+) -> Process:
+    return Process(
+        [
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={concurrency}",
+            "--pool=prefork",
+            "-n",
+            f"{name}@%h",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env,
+        log,
+    )
 
 
 def start_beat(env: dict[str, str], log: Path, schedule: Path) -> Process:
-    return Process(["beat", "--loglevel=INFO", "-s", str(schedule),
-                    "--scheduler", "django_celery_beat.schedulers:DatabaseScheduler",
-                    "--max-interval", "1"], env, log)
+    return Process(
+        [
+            "beat",
+            "--loglevel=INFO",
+            "-s",
+            str(schedule),
+            "--scheduler",
+            "django_celery_beat.schedulers:DatabaseScheduler",
+            "--max-interval",
+            "1",
+        ],
+        env,
+        log,
+    )
 
 
-def wait_until(condition: Callable[[], bool], *, timeout: float, what: str,
-               logs: list[Process] = ()) -> None:
+def wait_until(
+    condition: Callable[[], bool], *, timeout: float, what: str, logs: list[Process] = ()
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():

@@ -2,26 +2,41 @@
 
 from __future__ import annotations
 
-from email.utils import format_datetime
 from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 
 TOPICS = [
-    ("The new accelerator", "The company announced a new AI accelerator chip with 192 gigabytes "
-     "of memory. It trains language models three times faster than last year's part. Shipments "
-     "begin in March for cloud customers. The price was not disclosed but analysts expect a "
-     "premium."),
-    ("Open weights", "The lab released open weights for its seven billion parameter model. "
-     "Developers can fine-tune it on a single GPU. The licence allows commercial use with few "
-     "limits. Early benchmarks put it ahead of larger models on coding tasks."),
-    ("Regulation", "European regulators published guidance on general purpose AI models. "
-     "Providers must document training data and report serious incidents. Fines reach three "
-     "percent of global revenue. The rules apply from August next year."),
-    ("Data centres", "Power demand from data centres doubled in two years in some regions. "
-     "Operators are signing long contracts for nuclear and solar energy. Cooling with liquid "
-     "instead of air cuts energy use by a fifth. Grid operators warn about delays."),
-    ("Security", "Researchers found a prompt injection flaw in a popular coding assistant. "
-     "A crafted file could make it leak secrets from the developer's machine. The vendor "
-     "shipped a patch within a week. Users should update and review stored tokens."),
+    (
+        "The new accelerator",
+        "The company announced a new AI accelerator chip with 192 gigabytes "
+        "of memory. It trains language models three times faster than last year's part. Shipments "
+        "begin in March for cloud customers. The price was not disclosed but analysts expect a "
+        "premium.",
+    ),
+    (
+        "Open weights",
+        "The lab released open weights for its seven billion parameter model. "
+        "Developers can fine-tune it on a single GPU. The licence allows commercial use with few "
+        "limits. Early benchmarks put it ahead of larger models on coding tasks.",
+    ),
+    (
+        "Regulation",
+        "European regulators published guidance on general purpose AI models. "
+        "Providers must document training data and report serious incidents. Fines reach three "
+        "percent of global revenue. The rules apply from August next year.",
+    ),
+    (
+        "Data centres",
+        "Power demand from data centres doubled in two years in some regions. "
+        "Operators are signing long contracts for nuclear and solar energy. Cooling with liquid "
+        "instead of air cuts energy use by a fifth. Grid operators warn about delays.",
+    ),
+    (
+        "Security",
+        "Researchers found a prompt injection flaw in a popular coding assistant. "
+        "A crafted file could make it leak secrets from the developer's machine. The vendor "
+        "shipped a patch within a week. Users should update and review stored tokens.",
+    ),
 ]
 
 
@@ -34,8 +49,12 @@ def transcript_vtt(minutes: int = 12) -> str:
         for sentence in text.split(". "):
             sentence = sentence.rstrip(".") + "."
             lines.append((speakers[index % 2], sentence))
-            lines.append((speakers[(index + 1) % 2], f"That matters because {sentence[0].lower()}"
-                                                      f"{sentence[1:]}"))
+            lines.append(
+                (
+                    speakers[(index + 1) % 2],
+                    f"That matters because {sentence[0].lower()}{sentence[1:]}",
+                )
+            )
     lines.append(("Bob", "To wrap up, the accelerator and the new rules will shape next year."))
     step = max(4.0, minutes * 60 / len(lines))
     for speaker, text in lines:
@@ -59,7 +78,8 @@ def podcast_feed(base_url: str, episodes: int = 2, *, with_transcripts: bool = T
     for n in range(1, episodes + 1):
         transcript = (
             f'<podcast:transcript url="{base_url}/t/{n}.vtt" type="text/vtt" language="en"/>'
-            if with_transcripts else ""
+            if with_transcripts
+            else ""
         )
         items.append(f"""
 <item>
@@ -69,7 +89,8 @@ def podcast_feed(base_url: str, episodes: int = 2, *, with_transcripts: bool = T
   <pubDate>{format_datetime(now - timedelta(hours=n))}</pubDate>
   <description>&lt;p&gt;Show notes for episode {n}: an accelerator, open weights, AI rules,
   power-hungry data centres and a prompt injection flaw in a coding assistant. We also talk
-  about what each of these means for developers and for the companies that buy the chips.&lt;/p&gt;</description>
+  about what each of these means for developers and for the companies that buy the chips.
+  &lt;/p&gt;</description>
   <enclosure url="{base_url}/audio/{n}.mp3" length="1000" type="audio/mpeg"/>
   <itunes:duration>12:00</itunes:duration>
   {transcript}
@@ -82,6 +103,6 @@ def podcast_feed(base_url: str, episodes: int = 2, *, with_transcripts: bool = T
   <link>{base_url}/</link>
   <language>en</language>
   <description>A podcast served by the tests.</description>
-  {''.join(items)}
+  {"".join(items)}
 </channel>
 </rss>""".encode()

@@ -10,9 +10,15 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True,
-                          text=True, input=stdin, timeout=120,
-                          env={**__import__("os").environ, "DATABASE_URL": "sqlite:///:memory:"})
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        input=stdin,
+        timeout=120,
+        env={**__import__("os").environ, "DATABASE_URL": "sqlite:///:memory:"},
+    )
 
 
 @pytest.mark.parametrize(
@@ -30,14 +36,20 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
 def test_unusable_input_exits_2_with_one_error_line(args):
     done = run("migrate", "-v", "0") if False else None  # noqa: F841 - in-memory DB per process
     done = subprocess.run(
-        [sys.executable, "-c",
-         "import os, sys, django;"
-         "os.environ.setdefault('DJANGO_SETTINGS_MODULE','newsroom.settings');"
-         "django.setup();"
-         "from django.core.management import call_command, execute_from_command_line;"
-         "call_command('migrate', verbosity=0);"
-         f"execute_from_command_line(['manage.py', *{list(args)!r}])"],
-        cwd=ROOT, capture_output=True, text=True, timeout=180,
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, django;"
+            "os.environ.setdefault('DJANGO_SETTINGS_MODULE','newsroom.settings');"
+            "django.setup();"
+            "from django.core.management import call_command, execute_from_command_line;"
+            "call_command('migrate', verbosity=0);"
+            f"execute_from_command_line(['manage.py', *{list(args)!r}])",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
         env={**__import__("os").environ, "DATABASE_URL": "sqlite:///:memory:"},
     )
     assert done.returncode == 2, done.stderr
@@ -47,8 +59,16 @@ def test_unusable_input_exits_2_with_one_error_line(args):
 
 
 def test_every_command_has_help():
-    for command in ("add_source", "poll", "ingest", "import_opml", "export_opml", "transcribe",
-                    "summarize", "load_demo"):
+    for command in (
+        "add_source",
+        "poll",
+        "ingest",
+        "import_opml",
+        "export_opml",
+        "transcribe",
+        "summarize",
+        "load_demo",
+    ):
         done = run(command, "--help")
         assert done.returncode == 0, done.stderr
         assert "usage:" in done.stdout

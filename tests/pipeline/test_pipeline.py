@@ -46,7 +46,9 @@ def test_poll_creates_each_episode_once_and_re_polling_adds_nothing():
     assert second.new_article_ids == [] and second.seen == 2
     assert Article.objects.filter(source=source).count() == 2
     assert sorted(Article.objects.values_list("guid", flat=True)) == [
-        "test-episode-1", "test-episode-2"]
+        "test-episode-1",
+        "test-episode-2",
+    ]
     logs = IngestionLog.objects.filter(source=source)
     assert logs.count() == 2 and set(logs.values_list("outcome", flat=True)) == {"ok"}
     source.refresh_from_db()
@@ -179,8 +181,7 @@ def test_claiming_due_sources_never_hands_one_out_twice():
     assert services.sources_claim_due() == []
 
 
-def test_poll_command_and_tasks_chain_in_eager_mode(settings,
-                                                    django_capture_on_commit_callbacks):
+def test_poll_command_and_tasks_chain_in_eager_mode(settings, django_capture_on_commit_callbacks):
     settings.AUTO_PUBLISH_MIN_SCORE = 0
     settings.AUTO_PUBLISH_MIN_GROUNDING = 0
     from articles.tasks import poll_due_sources
@@ -197,8 +198,7 @@ def test_poll_command_and_tasks_chain_in_eager_mode(settings,
 def test_add_source_then_poll_command(capsys):
     with serve() as server:
         server.routes.update(_routes(server.url("").rstrip("/"), 1))
-        call_command("add_source", server.url("/feed.xml"), "--kind", "podcast",
-                     "--topic", "ai")
+        call_command("add_source", server.url("/feed.xml"), "--kind", "podcast", "--topic", "ai")
         source = Source.objects.get()
         assert source.default_topic.slug == "ai"
         call_command("poll", "--source", source.slug)

@@ -9,8 +9,9 @@ class Command(CleanCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("url", help="the feed's http(s) URL")
-        parser.add_argument("--kind", choices=[k for k, _ in Source.Kind.choices],
-                            default="podcast")
+        parser.add_argument(
+            "--kind", choices=[k for k, _ in Source.Kind.choices], default="podcast"
+        )
         parser.add_argument("--language", choices=["en", "fr"], default="en")
         parser.add_argument("--topic", help="default topic slug for its episodes")
         parser.add_argument("--name", default="", help="display name (default: the feed's title)")
@@ -25,7 +26,10 @@ class Command(CleanCommand):
         if Source.objects.filter(feed_url=options["url"]).exists():
             raise UsageError(f"{options['url']} is already a source")
         source = services.source_create(
-            feed_url=options["url"], kind=options["kind"], language=options["language"],
-            name=options["name"], topic=topic,
+            feed_url=options["url"],
+            kind=options["kind"],
+            language=options["language"],
+            name=options["name"],
+            topic=topic,
         )
         self.stdout.write(f"added source {source.slug} ({source.feed_url})")

@@ -8,16 +8,19 @@ from articles.management.base import CleanCommand, UsageError
 
 
 class Command(CleanCommand):
-    help = ("Create (or reset) the local 'admin' superuser with a fresh random password and "
-            "print it. For a laptop demo: refused when DEBUG is off.")
+    help = (
+        "Create (or reset) the local 'admin' superuser with a fresh random password and "
+        "print it. For a laptop demo: refused when DEBUG is off."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
-            raise UsageError("refusing to reset an admin password with DEBUG off; "
-                             "use manage.py createsuperuser")
+            raise UsageError(
+                "refusing to reset an admin password with DEBUG off; use manage.py createsuperuser"
+            )
         password = secrets.token_urlsafe(12)
         user, created = get_user_model().objects.get_or_create(
             username=options["username"], defaults={"email": "admin@localhost"}
@@ -26,7 +29,9 @@ class Command(CleanCommand):
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name="Editors"))
-        self.stdout.write(self.style.SUCCESS(
-            "\n  Admin: http://127.0.0.1:8000/admin/\n"
-            f"  username: {user.username}\n  password: {password}\n"
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "\n  Admin: http://127.0.0.1:8000/admin/\n"
+                f"  username: {user.username}\n  password: {password}\n"
+            )
+        )

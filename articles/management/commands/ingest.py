@@ -6,8 +6,10 @@ from articles.models import Source
 
 
 class Command(CleanCommand):
-    help = ("Ingest one feed now from a local file or a URL into a source. Local files are "
-            "allowed here because an operator typed them; a Source's URL never reads files.")
+    help = (
+        "Ingest one feed now from a local file or a URL into a source. Local files are "
+        "allowed here because an operator typed them; a Source's URL never reads files."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("path_or_url")
@@ -33,7 +35,10 @@ class Command(CleanCommand):
         result = services.source_poll(source=source, data=data)
         if result.error:
             raise UsageError(result.error)
-        processed = services.articles_process(article_ids=result.new_article_ids,
-                                              digests=not options["no_digests"])
-        self.stdout.write(f"{source.slug}: {result.seen} seen, {len(result.new_article_ids)} new, "
-                          f"{result.updated} updated, {processed} processed")
+        processed = services.articles_process(
+            article_ids=result.new_article_ids, digests=not options["no_digests"]
+        )
+        self.stdout.write(
+            f"{source.slug}: {result.seen} seen, {len(result.new_article_ids)} new, "
+            f"{result.updated} updated, {processed} processed"
+        )

@@ -56,11 +56,18 @@ class Command(CleanCommand):
                 )
             new_articles += created
 
-        pending = [a for a in Article.objects.filter(source__slug__in=feeds)
-                   .exclude(status__in=[Article.Status.PUBLISHED, Article.Status.REVIEW,
-                                        Article.Status.HIDDEN])]
-        for article in tqdm(pending, desc="demo episodes", unit="episode",
-                            disable=not self.stdout.isatty() and not options.get("progress")):
+        pending = [
+            a
+            for a in Article.objects.filter(source__slug__in=feeds).exclude(
+                status__in=[Article.Status.PUBLISHED, Article.Status.REVIEW, Article.Status.HIDDEN]
+            )
+        ]
+        for article in tqdm(
+            pending,
+            desc="demo episodes",
+            unit="episode",
+            disable=not self.stdout.isatty() and not options.get("progress"),
+        ):
             self._transcript(article, root / "transcripts")
             if Transcript.objects.filter(article=article).exists():
                 services.digest_make(article=article)
@@ -117,10 +124,19 @@ class Command(CleanCommand):
                 continue
             parsed = parse_transcript(path.read_bytes(), content_type=mime, filename=path.name)
             services.transcript_store(
-                article=article, origin=origin, segments=parsed.segments, format=parsed.format,
-                language=article.language, source_url=url if "://" in url else "",
-                provenance=[{"step": "feed" if origin == "feed" else "captions",
-                             "outcome": "used", "reason": f"demo file {path.name}"}],
+                article=article,
+                origin=origin,
+                segments=parsed.segments,
+                format=parsed.format,
+                language=article.language,
+                source_url=url if "://" in url else "",
+                provenance=[
+                    {
+                        "step": "feed" if origin == "feed" else "captions",
+                        "outcome": "used",
+                        "reason": f"demo file {path.name}",
+                    }
+                ],
             )
             return
         # No transcript at all: the chain falls back to the show notes.

@@ -11,8 +11,11 @@ class Command(CleanCommand):
     def add_arguments(self, parser):
         target = parser.add_mutually_exclusive_group(required=True)
         target.add_argument("--article", type=int, help="article id (its digests are rewritten)")
-        target.add_argument("--pending", action="store_true",
-                            help="every transcribed article without a ready digest")
+        target.add_argument(
+            "--pending",
+            action="store_true",
+            help="every transcribed article without a ready digest",
+        )
         parser.add_argument("--backend", choices=["extractive", "llm"])
 
     def handle(self, *args, **options):
@@ -28,7 +31,12 @@ class Command(CleanCommand):
             )
         for article in tqdm(articles, desc="digests", unit="article", disable=None):
             digests = services.digest_make(article=article, backend=options["backend"])
-            states = ", ".join(f"{d.language} {d.status}" + (f" ({d.error})" if d.error else "")
-                               for d in digests) or "no digest"
+            states = (
+                ", ".join(
+                    f"{d.language} {d.status}" + (f" ({d.error})" if d.error else "")
+                    for d in digests
+                )
+                or "no digest"
+            )
             article.refresh_from_db(fields=["status"])
             self.stdout.write(f"{article.pk} {article.slug}: {states} -> {article.status}")
