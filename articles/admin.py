@@ -234,7 +234,8 @@ class ArticleAdminForm(forms.ModelForm):
 
     class Meta:
         model = Article
-        exclude = ()  # every field; the fieldsets below choose what is shown
+        # The admin builds the form from ArticleAdmin.fieldsets; this only satisfies ModelForm.
+        fields = ("title",)
 
     def clean_replace_transcript(self):
         upload = self.cleaned_data.get("replace_transcript")

@@ -259,7 +259,7 @@ def gzipped(
 
 @lru_cache(maxsize=4)
 def _gzip_of_zeros(size: int) -> bytes:
-    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    packer = zlib.compressobj(6, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
     block = bytes(MiB)
     parts = [packer.compress(block) for _ in range(size // MiB)]
     parts.append(packer.compress(bytes(size % MiB)))
