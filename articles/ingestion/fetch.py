@@ -20,7 +20,9 @@ import ipaddress
 import logging
 import math
 import os
+import re
 import socket
+import ssl
 import sys
 import tempfile
 import threading
@@ -57,6 +59,7 @@ _REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _BACKOFF_STATUSES = frozenset({429, 503})
 _CHUNK_SIZE = 64 * 1024
 _DOWNLOAD_FLOOR_BYTES_PER_S = 1024 * 1024
+_UNSENDABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 # A hostile or confused server must not be able to silence a host for weeks.
 _MAX_RETRY_AFTER = 24 * 3600.0
 _CACHE_KEY_PREFIX = "newsroom:fetch:retry-after:"
@@ -683,6 +686,12 @@ class _Exchange:
         return int(self.response.status)
 
 
+def _header_safe(value: str) -> bool:
+    # Validators are stored from earlier responses; one that could not be sent back
+    # (a line break would make http.client raise) is simply not sent.
+    return bool(value) and not _UNSENDABLE.search(value)
+
+
 def _request_headers(target: _Target, first: _Target, opts: _Options) -> dict[str, str]:
     headers = {
         "User-Agent": opts.user_agent,
@@ -691,9 +700,9 @@ def _request_headers(target: _Target, first: _Target, opts: _Options) -> dict[st
         # always sees the decoded body.
         "Accept-Encoding": "gzip, deflate",
     }
-    if opts.etag:
+    if _header_safe(opts.etag):
         headers["If-None-Match"] = opts.etag
-    if opts.last_modified:
+    if _header_safe(opts.last_modified):
         headers["If-Modified-Since"] = opts.last_modified
     auth = target.auth or (first.auth if target.origin == first.origin else None)
     if auth:
@@ -742,7 +751,9 @@ def _exchange(
             release_conn=False,
             timeout=timeout,
         )
-        headers = {name.lower(): value for name, value in response.headers.items()}
+        # Repeated headers (Link, ...) merged into one comma-separated value.
+        merged = response.headers.itermerged()  # type: ignore[attr-defined]
+        headers = {name.lower(): value for name, value in merged}
         yield _Exchange(target, response, headers)
     finally:
         if response is not None:
@@ -767,11 +778,30 @@ def _translate(exc: Exception, target: _Target, deadline: _Deadline) -> FetchErr
     if isinstance(exc, u3.ReadTimeoutError | TimeoutError):
         return FetchTimeout(f"timed out: {url} stopped sending data", url=url)
     if isinstance(exc, u3.SSLError):
-        # A certificate that does not verify will not start verifying on retry.
-        return FetchError(f"TLS error with {target.host}: {exc}", url=url, transient=False)
+        # A certificate that does not verify will not start verifying on retry; a
+        # handshake cut short might.
+        return FetchError(
+            f"TLS error with {target.host}: {exc}",
+            url=url,
+            transient=not _is_certificate_problem(exc),
+        )
     if isinstance(exc, u3.DecodeError):
         return FetchError(f"cannot decode the body of {url}: {exc}", url=url, transient=False)
     return FetchError(f"connection error with {url}: {exc}", url=url, transient=True)
+
+
+def _is_certificate_problem(exc: BaseException) -> bool:
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending:
+        item = pending.pop()
+        if not isinstance(item, BaseException) or id(item) in seen:
+            continue
+        seen.add(id(item))
+        if isinstance(item, ssl.SSLCertVerificationError):
+            return True
+        pending.extend([*item.args, item.__cause__, item.__context__])
+    return False
 
 
 def _media_type(content_type: str) -> str:

@@ -15,6 +15,11 @@ A route value is one of:
 Routes match the path exactly (the query string is ignored for matching and given to
 handlers as `request.query`); unknown paths get 404. `server.routes` can be changed
 while the server runs. Every request is recorded in `server.requests`.
+`serve(routes, tls=self_signed_cert(tmp_path))` serves HTTPS instead.
+
+Ready-made routes: conditional (ETag/Last-Modified, 304), gzipped, gzip_bomb,
+huge_body, trickle, trickle_headers, redirect, endless_redirects, status (4xx/5xx,
+Retry-After), with_content_type, invalid_utf8, echo_headers.
 
 Nothing here touches the internet: servers bind 127.0.0.1 on a free port, and
 redirect factories only *name* other addresses (169.254.169.254, ...) in a Location.
@@ -25,6 +30,10 @@ from __future__ import annotations
 import contextlib
 import gzip
 import json
+import shutil
+import socket
+import ssl
+import subprocess
 import threading
 import time
 import zlib
@@ -32,6 +41,8 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 MiB = 1024 * 1024
@@ -90,6 +101,12 @@ Route = Reply | Handler
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: _Server
+    timeout = 30  # a stuck client must not keep a handler thread forever
+
+    def setup(self) -> None:
+        super().setup()
+        if isinstance(self.connection, ssl.SSLSocket):
+            self.connection.do_handshake()
 
     def do_GET(self) -> None:  # noqa: N802 - name fixed by http.server
         self._serve()
@@ -170,24 +187,43 @@ class _Server(ThreadingHTTPServer):
 
     owner: LocalServer
     base_url: str
+    tls: ssl.SSLContext | None = None
+
+    def get_request(self) -> tuple[socket.socket, Any]:
+        sock, address = super().get_request()
+        if self.tls is not None:
+            # The handshake happens in the handler's thread (see _Handler.setup), so a
+            # client that never completes one cannot stall the accept loop.
+            sock = self.tls.wrap_socket(sock, server_side=True, do_handshake_on_connect=False)
+        return sock, address
 
     def handle_error(self, request: object, client_address: object) -> None:
         pass  # clients hanging up on hostile routes is the point of these tests
 
 
 class LocalServer:
-    """A running server; `str(server)` is its base URL, e.g. http://127.0.0.1:54321."""
+    """A running server; `str(server)` is its base URL, e.g. http://127.0.0.1:54321.
 
-    def __init__(self, routes: Mapping[str, Route] | None = None) -> None:
+    With `tls=(certfile, keyfile)` it speaks HTTPS (see self_signed_cert()).
+    """
+
+    def __init__(
+        self, routes: Mapping[str, Route] | None = None, *, tls: tuple[Path, Path] | None = None
+    ) -> None:
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
+        if tls is not None:
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(str(tls[0]), str(tls[1]))
+            self._httpd.tls = context
         host, port = self._httpd.server_address[:2]
         self.host = str(host)
         self.port = int(port)
-        self.base_url = f"http://{self.host}:{self.port}"
+        self.scheme = "https" if tls is not None else "http"
+        self.base_url = f"{self.scheme}://{self.host}:{self.port}"
         self._httpd.base_url = self.base_url
         # A short poll interval makes stop() (and so every test using serve()) fast.
         self._thread = threading.Thread(
@@ -218,12 +254,33 @@ class LocalServer:
 
 
 @contextlib.contextmanager
-def serve(routes: Mapping[str, Route] | None = None) -> Iterator[LocalServer]:
-    server = LocalServer(routes).start()
+def serve(
+    routes: Mapping[str, Route] | None = None, *, tls: tuple[Path, Path] | None = None
+) -> Iterator[LocalServer]:
+    server = LocalServer(routes, tls=tls).start()
     try:
         yield server
     finally:
         server.stop()
+
+
+def self_signed_cert(directory: Path) -> tuple[Path, Path] | None:
+    """A certificate for 127.0.0.1 and localhost, made with the openssl command.
+
+    Returns (certfile, keyfile), or None where openssl is not installed (skip then).
+    The certificate is its own CA: trust it by passing certfile as the CA bundle.
+    """
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        return None
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    command = [
+        openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+        "-nodes", "-keyout", str(key), "-out", str(cert), "-days", "2",
+        "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+    ]  # fmt: skip
+    done = subprocess.run(command, capture_output=True, timeout=30, check=False)
+    return (cert, key) if done.returncode == 0 else None
 
 
 # --------------------------------------------------------------------- route factories

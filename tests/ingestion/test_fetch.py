@@ -40,6 +40,7 @@ from tests.ingestion.servers import (
     huge_body,
     invalid_utf8,
     redirect,
+    self_signed_cert,
     serve,
     status,
     trickle,
@@ -557,3 +558,107 @@ def test_gzip_body_in_file_is_decoded(server, tmp_path):
     target = tmp_path / "t.vtt"
     fetch_to_file(server.url("/t.vtt"), target, max_bytes=MiB, allow_hosts=LOCAL)
     assert target.read_bytes() == b"WEBVTT\n"
+
+
+# ------------------------------------------------------------------------- HTTPS
+
+
+@pytest.fixture
+def tls_files(tmp_path, monkeypatch):
+    files = self_signed_cert(tmp_path)
+    if files is None:
+        pytest.skip("the openssl command is needed to make a test certificate")
+    monkeypatch.setattr(fetch, "_ca_bundle", lambda: str(files[0]))
+    return files
+
+
+def test_https_fetch(tls_files):
+    with serve({"/feed.xml": conditional()}, tls=tls_files) as secure:
+        result = fetch_url(secure.url("/feed.xml"), allow_hosts=LOCAL)
+        assert result.url.startswith("https://")
+        assert result.content == SAMPLE_RSS
+        again = fetch_url(secure.url("/feed.xml"), allow_hosts=LOCAL, etag=result.etag)
+        assert again.not_modified is True
+
+
+def test_https_with_an_untrusted_certificate_is_refused(tls_files, monkeypatch):
+    monkeypatch.setattr(fetch, "_ca_bundle", lambda: None)
+    with serve({"/feed.xml": SAMPLE_RSS}, tls=tls_files) as secure:
+        with pytest.raises(FetchError, match="TLS error") as caught:
+            fetch_url(secure.url("/feed.xml"), allow_hosts=LOCAL)
+        assert caught.value.transient is False
+        assert secure.hits() == 0
+
+
+def test_https_peer_check_happens_before_the_handshake(tls_files, monkeypatch):
+    with serve({"/feed.xml": SAMPLE_RSS}, tls=tls_files) as secure:
+        _local_connect_spy(monkeypatch, port=secure.port)
+        with pytest.raises(FetchRefused, match="connected to 127.0.0.1"):
+            fetch_url(f"https://{PUBLIC_STAND_IN}:{secure.port}/feed.xml", allow_hosts=[])
+        assert secure.hits() == 0
+
+
+def test_https_to_http_redirect_is_refused_end_to_end(tls_files, server, monkeypatch):
+    server.routes["/feed.xml"] = SAMPLE_RSS
+    moved = {"/moved": redirect(server.url("/feed.xml"))}
+    with (
+        serve(moved, tls=tls_files) as secure,
+        pytest.raises(FetchRefused, match="https to plain http"),
+    ):
+        fetch_url(secure.url("/moved"), allow_hosts=LOCAL)
+    assert server.hits() == 0
+
+
+def test_https_trickle_is_cut_at_the_deadline(tls_files):
+    with serve({"/slow": trickle(interval=0.5)}, tls=tls_files) as secure:
+        started = time.monotonic()
+        with pytest.raises(FetchTimeout):
+            fetch_url(secure.url("/slow"), allow_hosts=LOCAL, timeout_total=1.0)
+        assert time.monotonic() - started < 3
+
+
+# ------------------------------------------------------------------------- odds and ends
+
+
+def test_retry_after_is_shared_through_the_django_cache(server):
+    server.routes["/busy"] = status(429, retry_after="60")
+    with pytest.raises(FetchHTTPError):
+        fetch_url(server.url("/busy"), allow_hosts=LOCAL)
+    fetch._backoff._until.clear()  # as if another worker process asked
+    with pytest.raises(FetchHTTPError, match="retry after"):
+        fetch_url(server.url("/busy"), allow_hosts=LOCAL)
+    assert server.hits() == 1
+
+
+def test_unsendable_validators_are_dropped(server):
+    server.routes["/echo"] = echo_headers()
+    result = fetch_url(server.url("/echo"), allow_hosts=LOCAL, etag='"a"\r\nX-Evil: 1')
+    sent = json.loads(result.content)
+    assert "if-none-match" not in sent
+    assert "x-evil" not in sent
+
+
+def test_repeated_headers_are_merged(server):
+    server.routes["/links"] = Response(
+        body=b"ok", headers={"Link": "<a>; rel=first", "link": "<b>; rel=next"}
+    )
+    result = fetch_url(server.url("/links"), allow_hosts=LOCAL)
+    assert result.headers["link"] == "<a>; rel=first, <b>; rel=next"
+
+
+def test_unknown_host_is_a_clear_error(monkeypatch):
+    def no_such_host(*args, **kwargs):
+        raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_such_host)
+    with pytest.raises(FetchError, match="cannot resolve feeds.invalid") as caught:
+        fetch_url("https://feeds.invalid/rss")
+    assert caught.value.transient is False
+
+
+def test_errors_are_one_line(server):
+    server.routes["/gone"] = Response(status=410, body=b"")
+    with pytest.raises(FetchHTTPError) as caught:
+        fetch_url(server.url("/gone"), allow_hosts=LOCAL)
+    assert "\n" not in str(caught.value)
+    assert str(caught.value) == f"HTTP 410 Gone from {server.url('/gone')}"
