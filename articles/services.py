@@ -270,7 +270,8 @@ def article_upsert(*, source: Source, entry: ParsedEpisode) -> tuple[Article, bo
         guid=guid,
         published_at=entry.published or timezone.now(),
         language=source.language,
-        topic=source.default_topic,
+        # The topic is left to the digest, which reads the episode; the source's topic
+        # is only a hint used when the digest finds none (see _digest_write).
         **feed_fields,
     )
     for attempt in range(3):
@@ -498,8 +499,9 @@ def _digest_write(
             )
             for i, kp in enumerate(data.key_points)
         )
-        if locked.topic_id is None and data.topic:
-            topic = Topic.objects.filter(slug=data.topic).first()
+        if locked.topic_id is None:
+            topic = Topic.objects.filter(slug=data.topic).first() if data.topic else None
+            topic = topic or locked.source.default_topic
             if topic:
                 Article.objects.filter(pk=locked.pk).update(topic=topic)
                 article.topic = topic
@@ -563,6 +565,7 @@ def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcr
         ChainPaused,
         EpisodeInfo,
         NoTranscript,
+        TransientTranscriptError,
         find_transcript,
     )
 
@@ -578,15 +581,15 @@ def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcr
     try:
         found = find_transcript(episode, skip=skip)
     except NoTranscript as exc:
-        article_set_status(
-            article=article, status=Article.Status.NEEDS_TRANSCRIPT, reason=str(exc)[:2000]
-        )
+        _transcript_missing(article, str(exc))
         return None
     except ChainPaused as exc:
-        article_set_status(
-            article=article, status=Article.Status.NEEDS_TRANSCRIPT, reason=f"waiting: {exc}"[:2000]
-        )
+        _transcript_missing(article, f"waiting: {exc}")
         return None
+    except TransientTranscriptError as exc:
+        # Visible while the task waits for its retry; re-raised so that it retries.
+        _transcript_missing(article, f"will retry: {exc}")
+        raise
     return transcript_store(
         article=article,
         origin=found.origin,
@@ -596,6 +599,22 @@ def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcr
         source_url=found.source_url,
         provenance=found.provenance,
     )
+
+
+def _transcript_missing(article: Article, reason: str) -> None:
+    """Record why no (new) transcript was found.
+
+    An article that already has a transcript (an editor asked for speech-to-text
+    again) keeps it, its digests and its status: only the reason says what failed.
+    """
+    if Transcript.objects.filter(article=article).exists():
+        reason = f"transcript kept; the new attempt failed: {reason}"[:2000]
+        Article.objects.filter(pk=article.pk).update(
+            status_reason=reason, updated_at=timezone.now()
+        )
+        article.status_reason = reason
+        return
+    article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT, reason=reason)
 
 
 # --- OPML ----------------------------------------------------------------------------

@@ -24,13 +24,12 @@ from __future__ import annotations
 
 import json
 import random
-import re
 import textwrap
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email.utils import format_datetime
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 HERE = Path(__file__).resolve().parent
 BASE = "https://demo.newsroom.invalid"
@@ -71,6 +70,7 @@ SOURCES = [
         "format": "rss",
         "transcript": "srt",
         "podcast_ns": PODCAST_NS_OLD,
+        "date_style": "gmt",
         "author": "Priya Natarajan & Tom Whitfield",
         "description": (
             "Cloud infrastructure, platform engineering and the policy that shapes them. "
@@ -86,6 +86,7 @@ SOURCES = [
         "topic": "startups",
         "format": "rss",
         "transcript": "vtt-fr",
+        "date_style": "paris",
         "podcast_ns": PODCAST_NS_NEW,
         "author": "Camille Laurent et Julien Mercier",
         "description": (
@@ -179,8 +180,10 @@ EPISODES = [
             "its AI bill grew sevenfold and how it cut it, and researcher Ines Halvorsen explains "
             "benchmark contamination. Plus: support bots, coding assistants and on-device AI."
         ),
-        "links": [("Wren-14B technical report (demo)", "/links/wren-14b-report"),
-                  ("Rolling benchmark project (demo)", "/links/rolling-benchmark")],
+        "links": [
+            ("Wren-14B technical report (demo)", "/links/wren-14b-report"),
+            ("Rolling benchmark project (demo)", "/links/rolling-benchmark"),
+        ],
     },
     # ---- The Stack Report (SRT, older namespace URI) ----
     {
@@ -200,10 +203,10 @@ EPISODES = [
         ),
         "extra_notes": [
             "Listener Ana from Porto asks whether a small SaaS team should buy three-year "
-            "commitments. Tom's rule of thumb: commit only to the floor of your usage over the last "
-            "ninety days, never to the average, and start with one year; the extra discount for three "
-            "years (roughly 20 points more in most price lists) rarely pays for the lost flexibility "
-            "at a company still changing its architecture.",
+            "commitments. Tom's rule of thumb: commit only to the floor of your usage over the "
+            "last ninety days, never to the average, and start with one year; the extra discount "
+            "for three years (roughly 20 points more in most price lists) rarely pays for the "
+            "lost flexibility at a company still changing its architecture.",
             "Listener Marcus asks how to cover a database that runs on a fixed instance type. "
             "Priya explains that instance-specific reservations still beat flexible plans for "
             "stable databases, and shows the spreadsheet she uses: hourly usage exported for 90 "
@@ -245,8 +248,10 @@ EPISODES = [
             "configuration push to the retry storm that kept it down. Plus: egress price cuts, "
             "ARM instances, serverless snapshots and a Kubernetes end-of-life deadline."
         ),
-        "links": [("Nimbra Cloud post-incident review (demo)", "/links/nimbra-pir"),
-                  ("Static stability, explained (demo)", "/links/static-stability")],
+        "links": [
+            ("Nimbra Cloud post-incident review (demo)", "/links/nimbra-pir"),
+            ("Static stability, explained (demo)", "/links/static-stability"),
+        ],
     },
     {
         "source": "the-stack-report",
@@ -352,11 +357,38 @@ EPISODES = [
     },
 ]
 
+# RSS <category> elements per episode (plain tags, as many hosts emit them).
+CATEGORIES = {
+    "sn-212-seed-rounds": ["Startups", "Venture capital", "Funding"],
+    "sn-213-passkeys-routers": ["Security", "Passkeys", "Botnets"],
+    "sn-214-qubits-fusion": ["Science", "Quantum computing", "Fusion"],
+    "sn-215-inference-bill": ["AI", "Open models", "Benchmarks"],
+    "sr-088-mailbag": ["Cloud", "FinOps"],
+    "sr-089-registry-attack": ["Security", "Supply chain", "Python"],
+    "sr-090-region-outage": ["Cloud", "Outages", "Kubernetes"],
+    "sr-091-switching-rules": ["Policy", "Regulation", "Cloud"],
+    "om-141-stablecoins-euro": ["Crypto", "Stablecoins", "Réglementation"],
+    "om-142-rancongiciel-hopital": ["Sécurité", "Rançongiciel", "Santé"],
+    "om-143-ia-souveraine": ["Start-up", "Intelligence artificielle", "Semi-conducteurs"],
+}
+
 # ---------------------------------------------------------------------------
 # Script parsing and timing
 # ---------------------------------------------------------------------------
 
-ABBREVIATIONS = {"mr.", "mrs.", "ms.", "dr.", "st.", "vs.", "e.g.", "i.e.", "etc.", "approx.", "no."}
+ABBREVIATIONS = {
+    "mr.",
+    "mrs.",
+    "ms.",
+    "dr.",
+    "st.",
+    "vs.",
+    "e.g.",
+    "i.e.",
+    "etc.",
+    "approx.",
+    "no.",
+}
 
 
 @dataclass
@@ -387,7 +419,9 @@ def read_script(key: str, speakers: dict[str, str]) -> list[Turn]:
             continue
         code, sep, text = line.partition(":")
         if not sep or code not in speakers:
-            raise SystemExit(f"{path.name}:{lineno}: expected 'CODE: text' with CODE in {sorted(speakers)}")
+            raise SystemExit(
+                f"{path.name}:{lineno}: expected 'CODE: text' with CODE in {sorted(speakers)}"
+            )
         if any(ch in text for ch in "<>&"):
             raise SystemExit(f"{path.name}:{lineno}: keep <, > and & out of dialogue")
         turns.append(Turn(speakers[code], " ".join(text.split()), pending_chapter))
@@ -418,10 +452,12 @@ def split_long(sentence: str, limit: int = 34) -> list[str]:
     pieces, current = [], []
     for w in words:
         current.append(w)
-        if len(current) >= 12 and w.endswith((",", ";", ":")) and len(words) - len(current) > 0:
-            pieces.append(" ".join(current))
-            current = []
-        elif len(current) >= limit:
+        if (
+            len(current) >= 12
+            and w.endswith((",", ";", ":"))
+            and len(words) - len(current) > 0
+            or len(current) >= limit
+        ):
             pieces.append(" ".join(current))
             current = []
     if current:
@@ -458,7 +494,9 @@ def chunk_turn(text: str, rng: random.Random) -> list[str]:
     return cues
 
 
-def time_script(key: str, turns: list[Turn], lead_in: float) -> tuple[list[Cue], list[tuple[float, str]]]:
+def time_script(
+    key: str, turns: list[Turn], lead_in: float
+) -> tuple[list[Cue], list[tuple[float, str]]]:
     rng = random.Random(key)
     rates: dict[str, float] = {}
     cues: list[Cue] = []
@@ -468,7 +506,7 @@ def time_script(key: str, turns: list[Turn], lead_in: float) -> tuple[list[Cue],
         rate = rates.setdefault(turn.speaker, WORDS_PER_MINUTE * rng.uniform(0.93, 1.07) / 60.0)
         if turn.chapter:
             chapters.append((0.0 if not chapters else t, turn.chapter))
-        for i, text in enumerate(chunk_turn(turn.text, rng)):
+        for text in chunk_turn(turn.text, rng):
             words = len(text.split())
             length = max(1.4, words / rate * rng.uniform(0.94, 1.08) + 0.2 * text.count(". "))
             start = t
@@ -543,12 +581,18 @@ def chapter_stamp(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m:02d}:{s:02d}"
 
 
-def rfc822(when: datetime) -> str:
-    return format_datetime(when, usegmt=False)
+def rfc822(when: datetime, source: dict | None = None) -> str:
+    """RFC 822 date. Feeds differ on purpose: "+0000", "GMT", or local time ("+0100")."""
+    style = (source or {}).get("date_style", "utc")
+    if style == "gmt":
+        return format_datetime(when, usegmt=True)
+    if style == "paris":
+        return format_datetime(when.astimezone(timezone(timedelta(hours=1))))
+    return format_datetime(when)
 
 
 def parse_pub(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=UTC)
 
 
 def show_notes(ep: dict, source: dict, chapters: list[tuple[float, str]]) -> str:
@@ -564,7 +608,9 @@ def show_notes(ep: dict, source: dict, chapters: list[tuple[float, str]]) -> str
         parts.append("</ul>")
     if ep.get("links"):
         parts.append("<p>Liens :</p><ul>" if fr else "<p>Links:</p><ul>")
-        parts += [f'<li><a href="{BASE}{href}">{escape(label)}</a></li>' for label, href in ep["links"]]
+        parts += [
+            f'<li><a href="{BASE}{href}">{escape(label)}</a></li>' for label, href in ep["links"]
+        ]
         parts.append("</ul>")
     return "".join(parts)
 
@@ -580,18 +626,18 @@ def rss_feed(source: dict, items: list[dict]) -> str:
      xmlns:content="http://purl.org/rss/1.0/modules/content/"
      xmlns:atom="http://www.w3.org/2005/Atom">
   <channel>
-    <title>{escape(source['name'])}</title>
+    <title>{escape(source["name"])}</title>
     <link>{BASE}/shows/{slug}</link>
     <atom:link href="{BASE}/feeds/{slug}.xml" rel="self" type="application/rss+xml"/>
-    <description>{escape(source['description'])}</description>
-    <language>{source['feed_language']}</language>
-    <copyright>{escape('Demo content for newsroom. Invented, not a real show.')}</copyright>
-    <lastBuildDate>{rfc822(newest)}</lastBuildDate>
+    <description>{escape(source["description"])}</description>
+    <language>{source["feed_language"]}</language>
+    <copyright>{escape("Demo content for newsroom. Invented, not a real show.")}</copyright>
+    <lastBuildDate>{rfc822(newest, source)}</lastBuildDate>
     <generator>newsroom demo/build.py</generator>
-    <itunes:author>{escape(source['author'])}</itunes:author>
-    <itunes:summary>{escape(source['description'])}</itunes:summary>
+    <itunes:author>{escape(source["author"])}</itunes:author>
+    <itunes:summary>{escape(source["description"])}</itunes:summary>
     <itunes:owner>
-      <itunes:name>{escape(source['author'])}</itunes:name>
+      <itunes:name>{escape(source["author"])}</itunes:name>
       <itunes:email>shows@demo.newsroom.invalid</itunes:email>
     </itunes:owner>
     <itunes:image href="{BASE}/art/{slug}.jpg"/>
@@ -613,7 +659,7 @@ def rss_feed(source: dict, items: list[dict]) -> str:
             f"      <title>{escape(ep['title'])}</title>",
             f"      <link>{page}</link>",
             f'      <guid isPermaLink="false">{slug}-{ep["number"]}</guid>',
-            f"      <pubDate>{rfc822(parse_pub(ep['pub']))}</pubDate>",
+            f"      <pubDate>{rfc822(parse_pub(ep['pub']), source)}</pubDate>",
         ]
         if source["language"] == "fr":
             # The French feed wraps show notes in CDATA, as many French hosts do.
@@ -622,28 +668,28 @@ def rss_feed(source: dict, items: list[dict]) -> str:
             lines.append(f"      <description>{escape(notes)}</description>")
         if slug == "the-stack-report":
             lines.append(f"      <content:encoded><![CDATA[{notes}]]></content:encoded>")
+        lines += [f"      <category>{escape(c)}</category>" for c in CATEGORIES.get(ep["key"], [])]
         seconds = item["duration"]
         lines += [
             f'      <enclosure url="{BASE}/audio/{slug}/{ep["key"]}.mp3" '
             f'length="{seconds * BYTES_PER_SECOND}" type="audio/mpeg"/>',
-            f"      <itunes:duration>{fmt_duration(seconds, ep['duration_format'])}</itunes:duration>",
+            f"      <itunes:duration>{fmt_duration(seconds, ep['duration_format'])}"
+            "</itunes:duration>",
             f"      <itunes:author>{escape(source['author'])}</itunes:author>",
             f"      <itunes:episode>{ep['number']}</itunes:episode>",
             "      <itunes:episodeType>full</itunes:episodeType>",
             "      <itunes:explicit>false</itunes:explicit>",
-            f"      <itunes:summary>{escape(ep['summary'])}</itunes:summary>",
         ]
         if item["transcript_file"]:
-            mime = "application/x-subrip" if item["transcript_file"].endswith(".srt") else "text/vtt"
+            mime = (
+                "application/x-subrip" if item["transcript_file"].endswith(".srt") else "text/vtt"
+            )
             url = f"{BASE}/transcripts/{item['transcript_file']}"
             lines.append(
-                f'      <podcast:transcript url="{url}" type="{mime}" language="{source["language"]}"/>'
+                f'      <podcast:transcript url="{url}" type="{mime}" '
+                f'language="{source["language"]}"/>'
             )
-        if item["chapters"] and slug == "signal-and-noise":
-            lines.append(
-                f'      <podcast:chapters url="{BASE}/chapters/{ep["key"]}.json" type="application/json+chapters"/>'
-            )
-        for code, name in ep["speakers"].items():
+        for _code, name in ep["speakers"].items():
             role = "host" if name in {**SN, **SR, **OM}.values() else "guest"
             lines.append(f'      <podcast:person role="{role}">{escape(name)}</podcast:person>')
         lines.append("    </item>")
@@ -654,7 +700,6 @@ def rss_feed(source: dict, items: list[dict]) -> str:
 def atom_feed(source: dict, items: list[dict]) -> str:
     cid = source["channel_id"]
     slug = source["slug"]
-    newest = max(parse_pub(i["ep"]["pub"]) for i in items)
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         '<feed xmlns:yt="http://www.youtube.com/xml/schemas/2015" '
@@ -664,8 +709,9 @@ def atom_feed(source: dict, items: list[dict]) -> str:
         f" <yt:channelId>{cid}</yt:channelId>",
         f" <title>{escape(source['name'])}</title>",
         f' <link rel="alternate" href="{BASE}/channels/{slug}"/>',
-        f" <author>\n  <name>{escape(source['author'])}</name>\n  <uri>{BASE}/channels/{slug}</uri>\n </author>",
-        f" <published>{datetime(2023, 3, 2, 17, 4, 11, tzinfo=timezone.utc).isoformat()}</published>",
+        f" <author>\n  <name>{escape(source['author'])}</name>\n"
+        f"  <uri>{BASE}/channels/{slug}</uri>\n </author>",
+        f" <published>{datetime(2023, 3, 2, 17, 4, 11, tzinfo=UTC).isoformat()}</published>",
     ]
     for item in sorted(items, key=lambda i: i["ep"]["pub"], reverse=True):
         ep = item["ep"]
@@ -674,7 +720,9 @@ def atom_feed(source: dict, items: list[dict]) -> str:
         updated = pub.replace(hour=pub.hour + 2, minute=17)
         description = ep["summary"] + "\n\n"
         if item["chapters"]:
-            description += "Chapters:\n" + "\n".join(f"{chapter_stamp(t)} {title}" for t, title in item["chapters"])
+            description += "Chapters:\n" + "\n".join(
+                f"{chapter_stamp(t)} {title}" for t, title in item["chapters"]
+            )
         description += f"\n\nMore hands-on hardware: {BASE}/channels/{slug}"
         out += [
             " <entry>",
@@ -683,12 +731,14 @@ def atom_feed(source: dict, items: list[dict]) -> str:
             f"  <yt:channelId>{cid}</yt:channelId>",
             f"  <title>{escape(ep['title'])}</title>",
             f'  <link rel="alternate" href="{BASE}/watch?v={vid}"/>',
-            f"  <author>\n   <name>{escape(source['author'])}</name>\n   <uri>{BASE}/channels/{slug}</uri>\n  </author>",
+            f"  <author>\n   <name>{escape(source['author'])}</name>\n"
+            f"   <uri>{BASE}/channels/{slug}</uri>\n  </author>",
             f"  <published>{pub.isoformat()}</published>",
             f"  <updated>{updated.isoformat()}</updated>",
             "  <media:group>",
             f"   <media:title>{escape(ep['title'])}</media:title>",
-            f'   <media:content url="{BASE}/v/{vid}?version=3" type="application/x-shockwave-flash" width="640" height="390"/>',
+            f'   <media:content url="{BASE}/v/{vid}?version=3" '
+            'type="application/x-shockwave-flash" width="640" height="390"/>',
             f'   <media:thumbnail url="{BASE}/vi/{vid}/hqdefault.jpg" width="480" height="360"/>',
             f"   <media:description>{escape(description)}</media:description>",
             "   <media:community>",
@@ -735,15 +785,25 @@ def build() -> list[dict]:
                 content = write_vtt(cues, "voices")
             else:
                 name = f"{ep['key']}.vtt"
-                content = write_vtt(cues, "numbered", note=f"{source['name']} episode {ep['number']}. Invented demo content.")
+                content = write_vtt(
+                    cues,
+                    "numbered",
+                    note=f"{source['name']} episode {ep['number']}. Invented demo content.",
+                )
             (HERE / "transcripts" / name).write_bytes(content.encode("utf-8"))
             item["transcript_file"] = name
         item["notes"] = show_notes(ep, source, item["chapters"])
         by_source[source["slug"]].append(item)
-        report.append({
-            "source": source["slug"], "title": ep["title"], "language": source["language"],
-            "duration": item["duration"], "transcript": item["transcript_file"], "words": words,
-        })
+        report.append(
+            {
+                "source": source["slug"],
+                "title": ep["title"],
+                "language": source["language"],
+                "duration": item["duration"],
+                "transcript": item["transcript_file"],
+                "words": words,
+            }
+        )
     for source in SOURCES:
         items = by_source[source["slug"]]
         xml = atom_feed(source, items) if source["format"] == "atom" else rss_feed(source, items)
@@ -753,7 +813,7 @@ def build() -> list[dict]:
             "slug": s["slug"],
             "name": s["name"],
             "kind": s["kind"],
-            "feed_file": f"feeds/{s['slug']}.xml",
+            "feed_file": f"{s['slug']}.xml",
             "feed_url": f"{BASE}/feeds/{s['slug']}.xml",
             "site_url": f"{BASE}/{'channels' if s['kind'] == 'youtube' else 'shows'}/{s['slug']}",
             "language": s["language"],
@@ -761,7 +821,9 @@ def build() -> list[dict]:
         }
         for s in SOURCES
     ]
-    (HERE / "sources.json").write_text(json.dumps(sources_json, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    (HERE / "sources.json").write_text(
+        json.dumps(sources_json, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
     return report
 
 
@@ -771,6 +833,8 @@ if __name__ == "__main__":
     for r in rows:
         total += r["words"]
         m, s = divmod(r["duration"], 60)
-        print(f"{r['source']:18} {r['language']}  {m:3d}:{s:02d}  {r['words']:5d} words  "
-              f"{r['transcript'] or '(no transcript)':32} {r['title']}")
+        print(
+            f"{r['source']:18} {r['language']}  {m:3d}:{s:02d}  {r['words']:5d} words  "
+            f"{r['transcript'] or '(no transcript)':32} {r['title']}"
+        )
     print(f"total words: {total}")

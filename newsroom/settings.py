@@ -252,7 +252,7 @@ LLM_DAILY_TOKEN_BUDGET = env.int("LLM_DAILY_TOKEN_BUDGET", default=0)  # 0: no l
 SUMMARIZER_BACKEND = env.str(
     "SUMMARIZER_BACKEND", default="llm" if (LLM_BASE_URL and LLM_MODEL) else "extractive"
 )
-AUTO_PUBLISH_MIN_SCORE = env.float("AUTO_PUBLISH_MIN_SCORE", default=6.0)
+AUTO_PUBLISH_MIN_SCORE = env.float("AUTO_PUBLISH_MIN_SCORE", default=5.5)
 AUTO_PUBLISH_MIN_GROUNDING = env.float("AUTO_PUBLISH_MIN_GROUNDING", default=0.8)
 
 # --- Logging --------------------------------------------------------------
