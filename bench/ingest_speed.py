@@ -122,7 +122,8 @@ def main() -> None:
         "process polls the feed, stores the episodes, fetches, parses and stores every "
         "transcript (no digests).\n\n"
         f"| runs | median | per episode | target |\n|---|---|---|---|\n"
-        f"| {args.runs} | {median:.1f} s | {median / args.episodes * 1000:.0f} ms | under 60 s |\n\n"
+        f"| {args.runs} | {median:.1f} s | {median / args.episodes * 1000:.0f} ms "
+        "| under 60 s |\n\n"
         "Reproduce: `.venv/bin/python bench/ingest_speed.py` "
         "(add `DATABASE_URL=postgres://…` for PostgreSQL).\n"
     )
