@@ -354,3 +354,6 @@ class IngestionLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
+
+
+from articles.search.models import SearchDocument  # noqa: E402, F401

@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from favorites.models import Favorite, FeedToken
+from favorites.templatetags.favorite_tags import card_digest
 
 FEED_SIZE = 50
 
@@ -27,7 +28,10 @@ class FavoriteFeed(Feed):
 
     def get_object(self, request: HttpRequest, token: str) -> FeedToken:
         # A wrong or revoked token is simply absent: 404, with nothing to tell them apart.
-        return get_object_or_404(FeedToken.objects.select_related("user"), token=token)
+        # A deactivated account's feed stops too.
+        return get_object_or_404(
+            FeedToken.objects.select_related("user"), token=token, user__is_active=True
+        )
 
     def title(self, obj: FeedToken) -> str:
         return _("Favorites of %(user)s on newsroom") % {"user": obj.user.get_username()}
@@ -50,7 +54,7 @@ class FavoriteFeed(Feed):
         return item.article.title
 
     def item_description(self, item: Favorite) -> str:
-        digest = item.article.digest_for(get_language() or "en")
+        digest = card_digest(item.article, (get_language() or "en")[:2])
         return digest.tldr if digest else ""
 
     def item_link(self, item: Favorite) -> str:

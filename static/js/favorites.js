@@ -70,7 +70,8 @@
     try {
       var response = await send(form);
       if (response.status === 401) {
-        // Not signed in: the server remembered the click and tells us where to sign in.
+        // Signed out meanwhile (e.g. in another tab): the server remembered the click
+        // and says where to sign in.
         var body = await response.json();
         window.location.assign(body.login_url);
         return;
@@ -92,7 +93,9 @@
     if (!(form instanceof HTMLFormElement) || !window.fetch) {
       return;
     }
-    if (form.matches("form[data-favorite-star]")) {
+    // A reader who is not signed in leaves the page for the sign-in form anyway: the
+    // plain POST does that, and the server remembers the click for after sign-in.
+    if (form.matches("form[data-favorite-star]:not([data-needs-login])")) {
       event.preventDefault();
       handle(form, function (data) {
         showStar(target(form), data.saved);

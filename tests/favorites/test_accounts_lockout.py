@@ -59,9 +59,7 @@ def test_sign_in_works_again_after_the_cool_off(client, reader):
 
     # The cool-off passes.
     cool_off = timedelta(hours=settings.AXES_COOLOFF_TIME)
-    AccessAttempt.objects.update(
-        attempt_time=timezone.now() - cool_off - timedelta(seconds=1)
-    )
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - timedelta(seconds=1))
 
     response = sign_in(client, PASSWORD)
     assert response.status_code == 302
