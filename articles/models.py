@@ -93,6 +93,7 @@ class ArticleQuerySet(models.QuerySet):
                     "id",
                     "article_id",
                     "language",
+                    "status",
                     "tldr",
                     "score",
                     "score_override",
