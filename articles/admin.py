@@ -243,10 +243,15 @@ class ArticleAdminForm(forms.ModelForm):
             return None
         if upload.size > settings.FETCH_MAX_TRANSCRIPT_BYTES:
             raise forms.ValidationError(_("This file is too large."))
+        data = upload.read()
+        # NUL bytes without a UTF-16 byte-order mark: an image or an archive, which
+        # the plain-text reader would otherwise accept as a "transcript" of garbage.
+        if b"\x00" in data[:8192] and not data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise forms.ValidationError(_("This is not a text file."))
         try:
-            parsed = parse_transcript(
-                upload.read(), content_type=upload.content_type or "", filename=upload.name
-            )
+            # The browser's type comes from the editor's computer (an .srt is often sent
+            # as text/plain or octet-stream); the file's name and content say more.
+            parsed = parse_transcript(data, content_type="", filename=upload.name)
         except ParseError as exc:
             raise forms.ValidationError(str(exc))
         if not parsed.segments:

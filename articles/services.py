@@ -42,6 +42,7 @@ from articles.summarization.base import (
 )
 from articles.summarization.grounding import ground_key_points
 from articles.transcript_data import Segment
+from newsroom.pagecache import article_is_published, pages_changed
 from topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -300,30 +301,39 @@ def _http_only(url: str | None) -> str:
 
 
 def article_set_status(*, article: Article, status: str, reason: str = "") -> None:
+    was_published = article_is_published(article.pk)
     Article.objects.filter(pk=article.pk).update(
         status=status, status_reason=reason[:2000], updated_at=timezone.now()
     )
     article.status, article.status_reason = status, reason
+    if was_published or status == Article.Status.PUBLISHED:
+        pages_changed()  # update() sends no signal: the page cache is told here
 
 
 def articles_publish(*, article_ids) -> int:
-    return Article.objects.filter(pk__in=list(article_ids)).update(
+    count = Article.objects.filter(pk__in=list(article_ids)).update(
         status=Article.Status.PUBLISHED, status_reason="", updated_at=timezone.now()
     )
+    pages_changed()
+    return count
 
 
 def articles_unpublish(*, article_ids) -> int:
-    return Article.objects.filter(pk__in=list(article_ids)).update(
+    count = Article.objects.filter(pk__in=list(article_ids)).update(
         status=Article.Status.HIDDEN,
         status_reason="unpublished by an editor",
         updated_at=timezone.now(),
     )
+    pages_changed()
+    return count
 
 
 def articles_feature(*, article_ids, featured: bool = True) -> int:
-    return Article.objects.filter(pk__in=list(article_ids)).update(
+    count = Article.objects.filter(pk__in=list(article_ids)).update(
         featured=featured, updated_at=timezone.now()
     )
+    pages_changed()
+    return count
 
 
 # --- Transcripts ---------------------------------------------------------------------
@@ -507,6 +517,8 @@ def _digest_write(
                 article.topic = topic
         if data.tags and not locked.tags.exists():
             locked.tags.add(*[t[:100] for t in data.tags[:8]])
+        if locked.status == Article.Status.PUBLISHED:
+            pages_changed()  # key points and topic were written without signals
     return digest
 
 
@@ -529,6 +541,8 @@ def article_apply_publish_rule(*, article: Article) -> str:
     score = primary.effective_score if primary else None
     Article.objects.filter(pk=article.pk).update(score=score)
     article.score = score
+    if article.status == Article.Status.PUBLISHED:  # refreshed above
+        pages_changed()
     if article.status in (Article.Status.PUBLISHED, Article.Status.HIDDEN):
         return article.status
     if primary is None:

@@ -9,9 +9,12 @@ well under the broker's visibility_timeout (settings.py).
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from articles import services
 from articles.ingestion.fetch import FetchError
@@ -39,9 +42,36 @@ def poll_source(source_id: int) -> list[int]:
     if source is None:
         return []
     result = services.source_poll(source=source)
-    for article_id in result.new_article_ids:
+    lost_transcripts, lost_digests = _stalled_articles(source)
+    for article_id in [*result.new_article_ids, *lost_transcripts]:
         transaction.on_commit(lambda pk=article_id: fetch_transcript.delay(pk))
+    for article_id in lost_digests:
+        transaction.on_commit(lambda pk=article_id: make_digests.delay(pk))
     return result.new_article_ids
+
+
+def _stalled_articles(source: Source) -> tuple[list[int], list[int]]:
+    """This source's episodes whose next task was lost: (need a transcript, need digests).
+
+    A broker restarted without persistence forgets the tasks it held, and an enqueue
+    fails while it is down; the rows stay behind, stuck in NEW or TRANSCRIBED. What
+    made no progress for a whole visibility_timeout is taken as lost (the broker
+    itself gives up on a task after that long). A duplicate is harmless: both tasks
+    skip work that is already done.
+    """
+    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
+    cutoff = timezone.now() - timedelta(seconds=timeout)
+    articles = Article.objects.filter(source=source)
+    no_transcript = articles.filter(status=Article.Status.NEW, created_at__lt=cutoff)
+    no_digest = articles.filter(
+        status=Article.Status.TRANSCRIBED,
+        digests__isnull=True,
+        transcript__updated_at__lt=cutoff,
+    )
+    return (
+        list(no_transcript.values_list("pk", flat=True)[:100]),
+        list(no_digest.values_list("pk", flat=True)[:100]),
+    )
 
 
 @shared_task(
@@ -64,7 +94,16 @@ def fetch_transcript(
         # Redelivered after the work was done (a worker died before acknowledging).
         stored = True
     else:
-        stored = services.transcript_fetch(article=article, skip=tuple(skip or ())) is not None
+        try:
+            stored = services.transcript_fetch(article=article, skip=tuple(skip or ())) is not None
+        except TRANSIENT as exc:
+            if not self.request.is_eager:
+                raise  # autoretry_for: tried again later with back-off
+            # In-process (no broker): retrying at once would fail again and break the
+            # caller (an admin action gets a 500). The article says "will retry" and
+            # `manage.py transcribe --pending` takes it up again.
+            logger.warning("transcript for article %s failed for now: %s", article_id, exc)
+            return False
     if stored and (force or not article.digests.filter(status="ready").exists()):
         transaction.on_commit(lambda: make_digests.delay(article_id, force=force))
     return stored

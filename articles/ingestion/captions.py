@@ -40,7 +40,9 @@ class GuardedSession(requests.Session):
         self.headers["User-Agent"] = settings.FETCH_USER_AGENT
 
     def request(self, method, url, *args, **kwargs):
-        if url.startswith(YOUTUBE) and self.base_url != YOUTUBE:
+        # Only www.youtube.com itself: a prefix match would also rewrite
+        # "https://www.youtube.com.example.net/…".
+        if self.base_url != YOUTUBE and (url == YOUTUBE or url.startswith(YOUTUBE + "/")):
             url = self.base_url + url[len(YOUTUBE) :]
         self._check(url)
         kwargs.setdefault("timeout", (settings.FETCH_CONNECT_TIMEOUT, settings.FETCH_READ_TIMEOUT))
@@ -79,6 +81,20 @@ def _pick(transcripts, language: str):
     return None
 
 
+def _reason(exc: CouldNotRetrieveTranscript) -> str:
+    """The library's cause in one line ("Subtitles are disabled for this video").
+
+    str(exc) opens with a generic "Could not retrieve a transcript…" line and ends with
+    a plea to file an issue upstream; only the cause tells an editor anything.
+    """
+    try:
+        cause = exc.cause
+    except Exception:  # noqa: BLE001 - a cause that cannot be formatted still has a name
+        cause = ""
+    lines = [line.strip() for line in str(cause).splitlines() if line.strip()]
+    return f"{type(exc).__name__}: {lines[0] if lines else 'no detail'}"[:500]
+
+
 def fetch_captions(
     episode: EpisodeInfo, provenance: list[dict], *, session: requests.Session | None = None
 ) -> ChainResult | None:
@@ -96,12 +112,17 @@ def fetch_captions(
         _note(provenance, "captions", "failed", str(exc))
         return None
     except CouldNotRetrieveTranscript as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        _note(provenance, "captions", "failed", f"{type(exc).__name__}: {reason}"[:500])
+        _note(provenance, "captions", "failed", _reason(exc))
         return None
     except requests.RequestException as exc:
         _note(provenance, "captions", "failed", f"network: {exc}"[:500])
         raise TransientTranscriptError(f"captions: {exc}") from exc
+    except (SyntaxError, ValueError) as exc:
+        # The caption file is not the XML the library reads (xml's ParseError is a
+        # SyntaxError, defusedxml's refusals are ValueErrors): the step fails, the
+        # chain goes on.
+        _note(provenance, "captions", "failed", f"unreadable captions: {exc}"[:500])
+        return None
     segments = [
         Segment(
             start=round(s.start, 3),

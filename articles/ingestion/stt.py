@@ -38,6 +38,11 @@ logger = logging.getLogger(__name__)
 BITRATE = 32_000
 BYTES_PER_SECOND = BITRATE / 8
 ATTEMPTS = 3
+# Seconds before the second try of a piece, doubled for each later one (tests set 0).
+RETRY_DELAY = 0.5
+# ffmpeg re-encodes an hour of audio in well under a minute; a stuck one must not
+# hold a worker for its whole task time limit.
+FFMPEG_TIMEOUT = 600
 
 
 class SttError(Exception):
@@ -62,31 +67,56 @@ def check_ffmpeg() -> str | None:
 
 
 def _budget_key() -> str:
-    return f"stt:minutes:{timezone.now():%Y-%m-%d}"
+    return f"stt:seconds:{timezone.now():%Y-%m-%d}"
 
 
 def minutes_spent_today() -> float:
-    return float(cache.get(_budget_key(), 0))
+    return float(cache.get(_budget_key(), 0)) / 60
 
 
-def _charge_minutes(minutes: float) -> None:
-    # Kept a little over a day so that the key outlives its UTC day, then expires.
-    cache.set(_budget_key(), minutes_spent_today() + minutes, 60 * 60 * 26)
+def _charge_seconds(seconds: float) -> None:
+    """Count audio the endpoint was sent today (it bills for it, whatever came of it).
+
+    Whole seconds in one atomic increment, so concurrent workers never lose each
+    other's charge; the key outlives its UTC day a little, then expires.
+    """
+    key = _budget_key()
+    cache.add(key, 0, 60 * 60 * 26)
+    try:
+        cache.incr(key, max(1, round(seconds)))
+    except ValueError:  # expired between add and incr: start the day again
+        cache.set(key, max(1, round(seconds)), 60 * 60 * 26)
 
 
 def _check_budget(needed_minutes: float) -> None:
     limit = settings.STT_DAILY_MINUTES
-    if limit and minutes_spent_today() + needed_minutes > limit:
+    if not limit:
+        return
+    if needed_minutes > limit:
+        # Waiting would not help: tomorrow's budget is no larger. Fail the step so the
+        # chain goes on (and the editor sees why) instead of waiting forever.
+        raise SttError(
+            f"the episode ({needed_minutes:.0f} minutes) is longer than the whole daily "
+            f"speech-to-text budget (STT_DAILY_MINUTES={limit})"
+        )
+    spent = minutes_spent_today()
+    if spent + needed_minutes > limit:
         raise ChainPaused(
-            f"daily speech-to-text budget spent ({minutes_spent_today():.0f} of {limit} minutes)"
+            f"daily speech-to-text budget spent ({spent:.0f} of {limit} minutes used, "
+            f"this episode needs {needed_minutes:.0f})"
         )
 
 
 # --- Audio -----------------------------------------------------------------------------
 
 
-def _run(args: list[str], timeout: float = 600) -> str:
-    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+def _run(args: list[str], timeout: float = FFMPEG_TIMEOUT) -> str:
+    try:
+        done = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        raise SttError(f"ffmpeg took longer than {timeout:g} s on this audio")
+    except OSError as exc:  # removed or not executable since ffmpeg_path() found it
+        raise SttError(f"cannot run ffmpeg: {exc}")
     if done.returncode != 0:
         last = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
         raise SttError(f"ffmpeg failed: {last}")
@@ -206,6 +236,7 @@ def _client():
         base_url=settings.STT_BASE_URL,
         api_key=settings.STT_API_KEY or "unused",
         timeout=settings.STT_TIMEOUT,
+        # Retries are ours (below), so that every failure ends in our own message.
         max_retries=0,
     )
 
@@ -215,13 +246,16 @@ def transcribe_piece(client, piece: Piece, *, language: str) -> list[Segment]:
 
     last_error: Exception | None = None
     for attempt in range(ATTEMPTS):
+        if attempt:
+            time.sleep(min(RETRY_DELAY * 2 ** (attempt - 1), 8.0))
         try:
             with piece.path.open("rb") as handle:
+                options = {"language": language} if language else {}
                 answer = client.audio.transcriptions.create(
                     model=settings.STT_MODEL,
                     file=handle,
                     response_format="verbose_json",
-                    language=language or None,
+                    **options,
                 )
             break
         except (
@@ -231,14 +265,19 @@ def transcribe_piece(client, piece: Piece, *, language: str) -> list[Segment]:
             openai.RateLimitError,
         ) as exc:
             last_error = exc
-            time.sleep(min(2**attempt, 8) * 0.5)
+            logger.info("speech-to-text try %d of %s failed: %s", attempt + 1, piece.path, exc)
         except openai.APIStatusError as exc:
             raise SttError(
                 f"the speech-to-text server refused the audio: {exc.status_code} {_short(exc)}"
             ) from exc
     else:
-        kind = "timeout" if "Timeout" in type(last_error).__name__ else _short(last_error)
-        raise TransientTranscriptError(f"speech-to-text failed after {ATTEMPTS} tries: {kind}")
+        if isinstance(last_error, openai.APITimeoutError):
+            why = f"timed out (STT_TIMEOUT={settings.STT_TIMEOUT:g} s)"
+        elif isinstance(last_error, openai.APIStatusError):
+            why = f"the server answered {last_error.status_code}"
+        else:
+            why = _short(last_error)
+        raise TransientTranscriptError(f"speech-to-text failed after {ATTEMPTS} tries: {why}")
     data = answer.model_dump() if hasattr(answer, "model_dump") else dict(answer)
     rows = data.get("segments") or []
     if not rows and data.get("text"):
@@ -270,34 +309,44 @@ def transcribe_file(path: Path, *, language: str, folder: Path) -> tuple[list[Se
         path, folder, max_upload_bytes=settings.STT_MAX_UPLOAD_MB * 1024 * 1024
     )
     _check_budget(duration / 60)
-    client = _client()
+    bounds = [p.offset for p in pieces[1:]] + [duration]
     segments: list[Segment] = []
-    for piece in pieces:
-        segments += transcribe_piece(client, piece, language=language)
-    _charge_minutes(duration / 60)
+    with _client() as client:
+        for piece, end in zip(pieces, bounds, strict=True):
+            segments += transcribe_piece(client, piece, language=language)
+            # Charged piece by piece: the endpoint bills what it was sent, even when
+            # a later piece fails and the episode is tried again tomorrow.
+            _charge_seconds(end - piece.offset)
     return segments, len(pieces), duration
 
 
 def transcribe_episode(episode: EpisodeInfo, provenance: list[dict]) -> ChainResult | None:
-    if episode.duration_seconds:
-        _check_budget(episode.duration_seconds / 60)
     try:
+        if episode.duration_seconds:
+            # The feed's duration saves a download when the budget is already spent;
+            # the real duration is checked again once the audio is here.
+            _check_budget(episode.duration_seconds / 60)
         ffmpeg_path()
     except SttError as exc:
         _note(provenance, "stt", "failed", str(exc))
         return None
+    max_bytes = int(settings.STT_MAX_AUDIO_MB * 1024 * 1024)
     with tempfile.TemporaryDirectory(prefix="newsroom-stt-") as tmp:
         folder = Path(tmp)
         download = folder / "download"
         try:
-            fetch_to_file(
-                episode.audio_url, download, max_bytes=settings.STT_MAX_AUDIO_MB * 1024 * 1024
-            )
+            fetch_to_file(episode.audio_url, download, max_bytes=max_bytes)
             segments, count, duration = transcribe_file(
                 download, language=episode.language, folder=folder
             )
         except FetchTooLarge as exc:
-            _note(provenance, "stt", "failed", f"audio too large: {exc}")
+            detail = str(exc).removeprefix("too large: ")
+            _note(
+                provenance,
+                "stt",
+                "failed",
+                f"audio too large (STT_MAX_AUDIO_MB={settings.STT_MAX_AUDIO_MB:g}): {detail}",
+            )
             return None
         except FetchError as exc:
             _note(provenance, "stt", "failed", f"download: {exc}")

@@ -1,7 +1,19 @@
+"""Run the transcript chain now, for one article or for every one still waiting.
+
+Exit status: 0 when every article got a transcript (or none was waiting), 1 when
+some are still without one (each is listed on stderr with the reason, and left
+visibly in "needs transcript"), 2 for unusable input.
+"""
+
+from __future__ import annotations
+
+import sys
+
 from tqdm import tqdm
 
 from articles import services
 from articles.ingestion.provenance import TransientTranscriptError
+from articles.ingestion.stt import check_ffmpeg
 from articles.management.base import CleanCommand, UsageError
 from articles.models import Article
 
@@ -9,7 +21,8 @@ from articles.models import Article
 class Command(CleanCommand):
     help = (
         "Run the transcript chain now (feed transcript, captions, speech-to-text, show "
-        "notes) for one article or for every article still waiting for a transcript."
+        "notes) for one article or for every article still waiting for a transcript. "
+        "Exits 1 when some article is left without a transcript."
     )
 
     def add_arguments(self, parser):
@@ -27,7 +40,7 @@ class Command(CleanCommand):
         )
 
     def handle(self, *args, **options):
-        if options["article"]:
+        if options["article"] is not None:
             articles = list(Article.objects.filter(pk=options["article"]))
             if not articles:
                 raise UsageError(f"no article with id {options['article']}")
@@ -35,26 +48,35 @@ class Command(CleanCommand):
             articles = list(
                 Article.objects.filter(
                     status__in=[Article.Status.NEW, Article.Status.NEEDS_TRANSCRIPT]
-                )
+                ).order_by("published_at", "pk")
             )
+        problem = check_ffmpeg()
+        if problem and "stt" not in options["skip"]:
+            self.stderr.write(f"warning: {problem}")
         found = 0
-        for article in tqdm(articles, desc="transcripts", unit="article", disable=None):
+        # The bar goes to the command's stderr (a terminal shows it, a log file or a
+        # pipe does not: tqdm's disable=None), the per-article lines to stdout.
+        bar = tqdm(
+            articles, desc="transcripts", unit="article", disable=None, file=self.stderr._out
+        )
+        for article in bar:
             try:
                 transcript = services.transcript_fetch(article=article, skip=tuple(options["skip"]))
             except TransientTranscriptError as exc:
-                services.article_set_status(
-                    article=article,
-                    status=Article.Status.NEEDS_TRANSCRIPT,
-                    reason=f"will retry: {exc}",
-                )
-                self.stderr.write(f"{article.pk} {article.slug}: will retry: {exc}")
+                # transcript_fetch has recorded "will retry: …" on the article.
+                bar.write(f"{article.pk} {article.slug}: will retry: {exc}", file=self.stderr._out)
                 continue
             if transcript is None:
-                self.stderr.write(f"{article.pk} {article.slug}: {article.status_reason}")
+                bar.write(
+                    f"{article.pk} {article.slug}: {article.status_reason}", file=self.stderr._out
+                )
                 continue
             found += 1
-            self.stdout.write(
+            bar.write(
                 f"{article.pk} {article.slug}: {transcript.get_origin_display()}, "
-                f"{transcript.word_count} words"
+                f"{transcript.word_count} words",
+                file=self.stdout._out,
             )
         self.stdout.write(f"{found} of {len(articles)} articles transcribed")
+        if found < len(articles):
+            sys.exit(1)
