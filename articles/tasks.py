@@ -14,12 +14,13 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from articles import services
 from articles.ingestion.fetch import FetchError
 from articles.ingestion.provenance import TransientTranscriptError
-from articles.models import Article, Source
+from articles.models import Article, Digest, Source
 
 logger = logging.getLogger(__name__)
 
@@ -53,21 +54,21 @@ def poll_source(source_id: int) -> list[int]:
 def _stalled_articles(source: Source) -> tuple[list[int], list[int]]:
     """This source's episodes whose next task was lost: (need a transcript, need digests).
 
-    A broker restarted without persistence forgets the tasks it held, and an enqueue
-    fails while it is down; the rows stay behind, stuck in NEW or TRANSCRIBED. What
-    made no progress for a whole visibility_timeout is taken as lost (the broker
-    itself gives up on a task after that long). A duplicate is harmless: both tasks
-    skip work that is already done.
+    A broker restarted without persistence forgets the tasks it held, an enqueue
+    fails while it is down, and a task fails when the database goes away under it;
+    the rows stay behind, stuck in NEW or TRANSCRIBED. What made no progress for a
+    whole visibility_timeout is taken as lost (the broker itself gives up on a task
+    after that long). A duplicate is harmless: both tasks skip work already done.
     """
     timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
     cutoff = timezone.now() - timedelta(seconds=timeout)
     articles = Article.objects.filter(source=source)
     no_transcript = articles.filter(status=Article.Status.NEW, created_at__lt=cutoff)
+    # TRANSCRIBED after the publish rule ran means "waiting for the LLM budget" (its own
+    # schedule); otherwise the digest task, or the end of it, was lost.
     no_digest = articles.filter(
-        status=Article.Status.TRANSCRIBED,
-        digests__isnull=True,
-        transcript__updated_at__lt=cutoff,
-    )
+        status=Article.Status.TRANSCRIBED, transcript__updated_at__lt=cutoff
+    ).exclude(digests__status=Digest.Status.WAITING)
     return (
         list(no_transcript.values_list("pk", flat=True)[:100]),
         list(no_digest.values_list("pk", flat=True)[:100]),
@@ -123,5 +124,25 @@ def make_digests(self, article_id: int, backend: str | None = None, force: bool 
     if article is None:
         return 0
     if not force and article.digests.filter(status="ready").exists():
+        if article.status == Article.Status.TRANSCRIBED:
+            # The digests were written but the worker died (or the database went away)
+            # before the publish rule ran: run it now, or the article waits for good.
+            services.article_apply_publish_rule(article=article)
         return 0  # redelivered: already done
     return len(services.digest_make(article=article, backend=backend))
+
+
+@shared_task(ignore_result=True)
+def retry_waiting_transcripts() -> int:
+    """Hourly: articles whose transcript step said "will retry" or waited for a budget.
+
+    A task's own retries end after a few hours; a speech-to-text budget renews each
+    day. This takes such articles up again so none is left behind for good.
+    """
+    waiting = Article.objects.filter(status=Article.Status.NEEDS_TRANSCRIPT).filter(
+        Q(status_reason__startswith="will retry") | Q(status_reason__startswith="waiting:")
+    )
+    ids = list(waiting.values_list("pk", flat=True)[:200])
+    for article_id in ids:
+        fetch_transcript.delay(article_id)
+    return len(ids)
