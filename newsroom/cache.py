@@ -2,7 +2,8 @@
 
 When Redis is down the site must keep answering from the database: a cache read
 becomes a miss and a write is dropped, each logged (at most once a minute, so an
-outage does not flood the logs). Django's RedisCache raises instead.
+outage does not flood the logs), and Redis is left alone for a few seconds before
+it is tried again. Django's RedisCache raises instead.
 """
 
 from __future__ import annotations
@@ -17,11 +18,18 @@ from django.core.cache.backends.redis import RedisCache
 logger = logging.getLogger(__name__)
 
 
+# After a failure, Redis is not asked again for this long: a hung Redis would
+# otherwise cost every cache call its full socket timeout, several per page.
+COOL_OFF_SECONDS = 5.0
+
+
 class FailOpenRedisCache(RedisCache):
     _last_warning = 0.0
+    _down_until = 0.0
 
     def _warn(self, operation: str, exc: Exception) -> None:
         now = time.monotonic()
+        FailOpenRedisCache._down_until = now + COOL_OFF_SECONDS
         if now - FailOpenRedisCache._last_warning > 60:
             FailOpenRedisCache._last_warning = now
             logger.warning("cache unavailable (%s failed: %s); serving without it", operation, exc)
@@ -29,6 +37,8 @@ class FailOpenRedisCache(RedisCache):
     def _guard(self, operation: str, default: Any, *args: Any, **kwargs: Any) -> Any:
         import redis
 
+        if time.monotonic() < FailOpenRedisCache._down_until:
+            return default
         try:
             return getattr(super(), operation)(*args, **kwargs)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:
@@ -65,6 +75,8 @@ class FailOpenRedisCache(RedisCache):
     def incr(self, key, delta=1, version=None):
         import redis
 
+        if time.monotonic() < FailOpenRedisCache._down_until:
+            raise ValueError("cache unavailable")
         try:
             return super().incr(key, delta, version)
         except (redis.ConnectionError, redis.TimeoutError, OSError) as exc:

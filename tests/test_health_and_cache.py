@@ -26,6 +26,7 @@ def test_cache_on_an_unreachable_redis_fails_open(caplog):
         {"OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2}},
     )
     FailOpenRedisCache._last_warning = 0.0
+    FailOpenRedisCache._down_until = 0.0
     with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
         assert cache.get("page") is None
         assert cache.get("page", "fallback") == "fallback"
@@ -42,3 +43,20 @@ def test_default_cache_round_trip():
     cache = caches["default"]
     cache.set("k", {"v": 1}, 30)
     assert cache.get("k") == {"v": 1}
+
+
+def test_a_failed_redis_is_left_alone_for_a_few_seconds():
+    import time
+
+    cache = FailOpenRedisCache(
+        "redis://127.0.0.1:1/0",
+        {"OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}},
+    )
+    FailOpenRedisCache._down_until = 0.0
+    cache.get("first")  # fails and starts the cool-off
+    started = time.monotonic()
+    for _ in range(20):
+        cache.get("page")
+    # Twenty calls during the cool-off wait for no socket at all.
+    assert time.monotonic() - started < 0.5
+    FailOpenRedisCache._down_until = 0.0
