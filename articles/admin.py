@@ -46,6 +46,7 @@ class IngestionLogInline(admin.TabularInline):
         "items_seen",
         "items_new",
         "items_updated",
+        "items_skipped",
         "error",
     )
     readonly_fields = fields
@@ -581,6 +582,7 @@ class IngestionLogAdmin(admin.ModelAdmin):
         "items_seen",
         "items_new",
         "items_updated",
+        "items_skipped",
         "short_error",
     )
     list_filter = ("outcome", "source")

@@ -344,6 +344,8 @@ class IngestionLog(models.Model):
     items_seen = models.PositiveIntegerField(_("items seen"), default=0)
     items_new = models.PositiveIntegerField(_("new"), default=0)
     items_updated = models.PositiveIntegerField(_("updated"), default=0)
+    # New episodes past INGEST_MAX_NEW_PER_POLL (an old back catalogue), not stored.
+    items_skipped = models.PositiveIntegerField(_("skipped (backlog)"), default=0)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.text import slugify
 
@@ -61,6 +62,7 @@ class PollResult:
     new_article_ids: list[int] = field(default_factory=list)
     updated: int = 0
     seen: int = 0
+    skipped: int = 0
     error: str = ""
 
 
@@ -128,7 +130,8 @@ def source_poll(*, source: Source, data: bytes | None = None) -> PollResult:
         return _finish_log(log, result)
 
     _source_update_from_feed(source, feed)
-    for episode in feed.episodes:
+    episodes = _without_old_backlog(source, feed.episodes, result)
+    for episode in episodes:
         result.seen += 1
         article, created = article_upsert(source=source, entry=episode)
         if created:
@@ -139,12 +142,42 @@ def source_poll(*, source: Source, data: bytes | None = None) -> PollResult:
     return _finish_log(log, result)
 
 
+def _without_old_backlog(
+    source: Source, episodes: list[ParsedEpisode], result: PollResult
+) -> list[ParsedEpisode]:
+    """At most INGEST_MAX_NEW_PER_POLL new episodes per poll: the newest ones.
+
+    A podcast's feed often carries its whole back catalogue (thousands of episodes);
+    each new article costs a transcript and a digest (LLM tokens), and readers come
+    for news. Older episodes past the limit are skipped and counted in the log; an
+    editor can still ingest them with `manage.py ingest`.
+    """
+    limit = settings.INGEST_MAX_NEW_PER_POLL
+    if not limit or len(episodes) <= limit:
+        return episodes
+    guids = [(e.guid or "")[:1000] for e in episodes]
+    stored = Article.objects.filter(source=source)
+    known = set(stored.filter(guid__in=guids).values_list("guid", flat=True))
+    new = [e for e in episodes if (e.guid or "")[:1000] not in known]
+    # Episodes older than anything stored are the backlog skipped before: skip them
+    # again, or each poll would take the next batch of the back catalogue.
+    oldest_stored = stored.aggregate(oldest=Min("published_at"))["oldest"]
+    if oldest_stored is not None:
+        new = [e for e in new if e.published is None or e.published >= oldest_stored]
+    epoch = timezone.now().replace(year=1970)
+    new.sort(key=lambda e: e.published or epoch, reverse=True)
+    kept = {id(e) for e in new[:limit]}
+    result.skipped = len(episodes) - len(known) - len(kept)
+    return [e for e in episodes if (e.guid or "")[:1000] in known or id(e) in kept]
+
+
 def _finish_log(log: IngestionLog, result: PollResult) -> PollResult:
     log.finished_at = timezone.now()
     log.outcome = result.outcome
     log.items_seen = result.seen
     log.items_new = len(result.new_article_ids)
     log.items_updated = result.updated
+    log.items_skipped = result.skipped
     log.error = result.error
     log.save()
     return result

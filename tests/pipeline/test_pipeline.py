@@ -215,3 +215,18 @@ def test_ingest_command_reads_a_local_file(tmp_path, capsys):
     assert Article.objects.filter(source=source).count() == 3
     call_command("ingest", str(feed), "--source", source.slug, "--no-digests")
     assert Article.objects.filter(source=source).count() == 3
+
+
+def test_an_old_back_catalogue_is_skipped_past_the_per_poll_limit(settings):
+    settings.INGEST_MAX_NEW_PER_POLL = 3
+    source = make_source()
+    data = podcast_feed("https://example.org", 8, with_transcripts=False)
+    result = services.source_poll(source=source, data=data)
+    # Episode n is n hours old: the three newest are kept.
+    kept = sorted(Article.objects.filter(source=source).values_list("guid", flat=True))
+    assert kept == ["test-episode-1", "test-episode-2", "test-episode-3"]
+    assert result.skipped == 5
+    assert IngestionLog.objects.filter(source=source).latest().items_skipped == 5
+    # Known episodes do not count against the limit on the next poll.
+    again = services.source_poll(source=source, data=data)
+    assert again.new_article_ids == [] and again.skipped == 5

@@ -14,6 +14,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
@@ -227,7 +228,7 @@ def test_invalid_utf8_is_read_not_refused(server):
     _assert_good_source_unaffected(server)
 
 
-def test_feed_of_ten_thousand_items_is_cut_to_the_episode_limit(server, monkeypatch):
+def test_feed_of_ten_thousand_items_is_cut_to_the_episode_limit(server):
     data = _huge_feed(10_000)
     # The parser, with its real limit, on the real feed: newest and oldest both survive.
     started = time.monotonic()
@@ -237,19 +238,18 @@ def test_feed_of_ten_thousand_items_is_cut_to_the_episode_limit(server, monkeypa
     assert len(guids) == feeds.MAX_EPISODES == 5000
     assert guids[0] == "big-0" and guids[-1] == "big-9999"
 
-    # Then a real poll of the same feed. The limit is lowered so the test does not spend
-    # minutes writing 5,000 rows; the same code cuts the feed and so bounds the writes.
-    monkeypatch.setattr(feeds, "MAX_EPISODES", 200)
+    # Then a real poll of the same feed: the parser keeps 5,000 items and the per-poll
+    # limit stores only the newest INGEST_MAX_NEW_PER_POLL of them; the rest is counted.
     server.routes["/big.xml"] = with_content_type(data, "application/rss+xml")
     source = make_source(feed_url=server.url("/big.xml"))
 
     result, elapsed = _timed_poll(source)
 
+    limit = settings.INGEST_MAX_NEW_PER_POLL
     assert result.outcome == IngestionLog.Outcome.OK, result.error
-    assert result.seen == 200
-    assert Article.objects.filter(source=source).count() == 200
+    assert Article.objects.filter(source=source).count() == limit
     log = IngestionLog.objects.get(source=source)
-    assert log.items_seen == 200 and log.items_new == 200
+    assert log.items_new == limit and log.items_skipped == 5000 - limit
     assert elapsed < 60, f"the 10,000-item feed took {elapsed:.1f} s"
     _assert_good_source_unaffected(server)
 
