@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Transcript
+from articles.templatetags.article_tags import prefetched_digest
 from topics.models import Topic
 
 PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
@@ -97,7 +98,7 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_description(self, item):
-        digest = item.digest_for((get_language() or "en")[:2])
+        digest = prefetched_digest(item, (get_language() or "en")[:2])
         return linebreaks(escape(digest.tldr)) if digest else ""
 
     def item_pubdate(self, item):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from django.db.models import Count, F, Prefetch, Q, Value
@@ -23,7 +24,8 @@ from articles.transcript_data import Segment
 
 PAGE_SIZE = 20
 RELATED_COUNT = 4
-PLAYBACK_SPEEDS = ["1", "1.25", "1.5", "1.75", "2"]
+# Decimals: shown per language ("1,5×" in French), sent to the player unlocalised.
+PLAYBACK_SPEEDS = [Decimal(s) for s in ("1", "1.25", "1.5", "1.75", "2")]
 YOUTUBE_EMBED = "https://www.youtube-nocookie.com/embed/"
 YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"}
 # A YouTube id goes into a URL path: anything else is refused rather than escaped.
@@ -81,7 +83,7 @@ class VideoListView(generic.ListView):
 
 
 def related_articles(article: Article, limit: int = RELATED_COUNT) -> list[Article]:
-    """"More from <topic>": the topic's articles ranked by how many tags they share with
+    """ "More from <topic>": the topic's articles ranked by how many tags they share with
     this one, then by date, so a close match from last month beats an unrelated one
     from this morning. Without a topic, articles sharing a tag stand in.
 
@@ -172,8 +174,10 @@ class ArticleDetailView(generic.DetailView):
         start_at = _start_at(self.request)
         youtube_id = _youtube_id(article)
         if youtube_id:
-            player, media_url = "youtube", f"{YOUTUBE_EMBED}{youtube_id}?" + urlencode(
-                {"enablejsapi": 1, "rel": 0, "playsinline": 1, "start": start_at or 0}
+            player, media_url = (
+                "youtube",
+                f"{YOUTUBE_EMBED}{youtube_id}?"
+                + urlencode({"enablejsapi": 1, "rel": 0, "playsinline": 1, "start": start_at or 0}),
             )
         elif article.video_url:
             player, media_url = "video", article.video_url
@@ -266,6 +270,14 @@ class _ArchiveMixin:
 
     def get_queryset(self):
         return Article.objects.published().for_cards()
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except OverflowError:
+            # 9999-12-31 has no next day to bound the query with, and Django's day view
+            # lets that escape: an impossible date is a missing page, not a crash.
+            raise Http404("Date out of range")
 
 
 class ArchiveIndexView(_ArchiveMixin, generic.ArchiveIndexView):

@@ -85,10 +85,24 @@ def score_part_label(key) -> str:
     return SCORE_PART_LABELS.get(key) or str(key).replace("_", " ").capitalize()
 
 
+def prefetched_digest(article: Article, language: str) -> Digest | None:
+    """The digest in `language`, else the other one, from prefetched rows.
+
+    Lists prefetch ready digests only (ArticleQuerySet.for_cards), so this does not
+    re-check the status as Article.digest_for does: for_cards() does not load that
+    column, and reading it would cost one query per card.
+    """
+    digests = list(article.digests.all())
+    for digest in digests:
+        if digest.language == language:
+            return digest
+    return digests[0] if digests else None
+
+
 @register.simple_tag
 def digest_for(article: Article) -> Digest | None:
-    """The ready digest in the reader's language, else the other one (prefetched rows)."""
-    return article.digest_for((get_language() or "en")[:2])
+    """The digest to show on a card: in the reader's language when there is one."""
+    return prefetched_digest(article, (get_language() or "en")[:2])
 
 
 @register.simple_tag

@@ -16,6 +16,17 @@ def page_in_language(context, language_code: str) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def path_in_language(context, language_code: str) -> str:
+    """This page's path and query in another language, for the language switch.
+
+    The switch posts this as `next`: set_language() cannot translate a /fr/ path itself
+    while the default language is active (it resolves with the active language's prefix),
+    so the page, which renders in its own language, does it.
+    """
+    return translate_url(context["request"].get_full_path(), language_code)
+
+
+@register.simple_tag(takes_context=True)
 def canonical_url(context) -> str:
     request = context["request"]
     return request.build_absolute_uri(request.path)

@@ -4,6 +4,8 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from tests.factories import make_article
 
@@ -19,6 +21,23 @@ def assert_no_inline_code(content: bytes) -> None:
     assert not INLINE_SCRIPT.search(content), "inline <script>"
     assert not INLINE_HANDLER.search(content), "inline event handler"
     assert not INLINE_STYLE.search(content), "inline style"
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """A request to /fr/ leaves French active in the test's thread, and reverse() and
+    get_absolute_url() would then build /fr/ URLs in the next test: start and end each
+    test in the default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def _no_page_cache(settings):
+    """These tests measure the views themselves (their output and their queries): a
+    page served from newsroom/pagecache.py would hide both. The cache has its own tests."""
+    settings.PAGE_CACHE = False
 
 
 @pytest.fixture(params=LANGUAGES, ids=[code for code, _ in LANGUAGES])

@@ -1,5 +1,6 @@
 """Reader pages in both languages: navigation, lists, empty states and bad input."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -87,15 +88,36 @@ def test_signed_in_reader_gets_a_sign_out_form(client, django_user_model, articl
     assert "/accounts/login/" not in html
 
 
-def test_language_switch_keeps_the_reader_on_the_same_page(client, article):
-    path = article.get_absolute_url()
-    response = client.post("/i18n/setlang/", {"language": "fr", "next": path})
+def switch_language(client, path, language):
+    """Submit the page's own language form, as a reader pressing EN or FR does."""
+    html = client.get(path).content.decode()
+    forms = re.findall(r'<form class="language-form".*?</form>', html, re.S)
+    form = next(f for f in forms if f'name="language" value="{language}"' in f)
+    next_url = re.search(r'name="next" value="([^"]*)"', form).group(1).replace("&amp;", "&")
+    return client.post("/i18n/setlang/", {"language": language, "next": next_url})
+
+
+@pytest.mark.parametrize(
+    ("path", "language", "expected"),
+    [
+        ("/articles/open-models-close-the-gap/", "fr", "/fr/articles/open-models-close-the-gap/"),
+        ("/fr/articles/open-models-close-the-gap/", "en", "/articles/open-models-close-the-gap/"),
+        ("/topics/ai/?page=1", "fr", "/fr/topics/ai/?page=1"),
+        ("/fr/archives/2024/3/", "en", "/archives/2024/3/"),
+        ("/fr/", "en", "/"),
+        ("/", "fr", "/fr/"),
+    ],
+)
+def test_language_switch_keeps_the_reader_on_the_same_page(
+    client, article, past_day, path, language, expected
+):
+    make_article(published_at=past_day)
+    response = switch_language(client, path, language)
     assert response.status_code == 302
-    assert response.url == "/fr" + path
-    response = client.post("/i18n/setlang/", {"language": "en", "next": "/fr" + path})
-    assert response.url == path
-    response = client.post("/i18n/setlang/", {"language": "fr", "next": "/topics/ai/?page=1"})
-    assert response.url == "/fr/topics/ai/?page=1"
+    assert response.url == expected
+    page = client.get(response.url)
+    assert page.status_code == 200
+    assert f'<html lang="{language}">' in page.content.decode()
 
 
 def test_hreflang_alternates_point_at_both_languages(client, article):
@@ -281,15 +303,16 @@ def test_archives_hide_drafts_and_future_articles(client, past_day):
 @pytest.mark.parametrize("path", ["/", "/videos/", "/topics/ai/", "/archives/", "/archives/2024/"])
 @pytest.mark.parametrize("page", ["abc", "999999", "0", "-1", "1.5", "9" * 40])
 def test_bad_page_numbers_are_404_never_500(client, past_day, path, page):
-    make_article(published_at=past_day)
-    make_article(published_at=timezone.now(), video_id="dQw4w9WgXcQ")
+    make_article(published_at=past_day, video_url="https://cdn.example.org/v.mp4")
     assert client.get(path, {"page": page}).status_code == 404
 
 
 @pytest.mark.parametrize("path", ["/", "/videos/", "/topics/ai/", "/archives/", "/archives/2024/"])
 def test_page_last_is_the_last_page(client, past_day, path):
     for i in range(23):
-        make_article(published_at=past_day + timedelta(minutes=i), video_id="dQw4w9WgXcQ")
+        make_article(
+            published_at=past_day + timedelta(minutes=i), video_url="https://cdn.example.org/v.mp4"
+        )
     response = client.get(path, {"page": "last"})
     assert response.status_code == 200
     assert response.context["page_obj"].number == 2
@@ -343,3 +366,13 @@ def test_500_page_is_standalone_and_in_the_sites_style(code):
     expected = "Something went wrong" if code == "en" else "Un problème est survenu"
     assert expected in html
     assert_no_inline_code(response.content)
+
+
+@pytest.mark.parametrize("path", ["/", "/topics/ai/", "/archives/2024/", "/videos/"])
+def test_too_many_query_parameters_is_a_400_in_the_sites_style(client, past_day, path):
+    make_article(published_at=past_day)
+    query = "&".join(f"p{i}=1" for i in range(1200))  # above DATA_UPLOAD_MAX_NUMBER_FIELDS
+    response = client.get(f"{path}?{query}")
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "/static/css/site.css" in html and "This request could not be understood" in html
