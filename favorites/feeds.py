@@ -7,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.html import escape, linebreaks
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -55,7 +56,9 @@ class FavoriteFeed(Feed):
 
     def item_description(self, item: Favorite) -> str:
         digest = card_digest(item.article, (get_language() or "en")[:2])
-        return digest.tldr if digest else ""
+        # A feed reader renders <description> as HTML: the TL;DR is text, so it is
+        # escaped here (as in articles/feeds.py), or markup in it would run there.
+        return linebreaks(escape(digest.tldr)) if digest else ""
 
     def item_link(self, item: Favorite) -> str:
         return item.article.get_absolute_url()
