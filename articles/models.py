@@ -102,6 +102,12 @@ class ArticleQuerySet(models.QuerySet):
             ),
         )
 
+    def search(self, query: str) -> ArticleQuerySet:
+        """Articles matching a websearch-style query, best first, each with `rank`."""
+        from articles.search.backends import search_articles  # search imports this module
+
+        return search_articles(self, query)
+
     def needing_review(self) -> ArticleQuerySet:
         return self.filter(status=Article.Status.REVIEW)
 

@@ -33,6 +33,7 @@ from articles.models import (
     Source,
     Transcript,
 )
+from articles.search.index import search_index_deferred, search_index_update
 from articles.summarization import get_summarizer
 from articles.summarization.base import (
     BudgetExhausted,
@@ -131,13 +132,15 @@ def source_poll(*, source: Source, data: bytes | None = None) -> PollResult:
 
     _source_update_from_feed(source, feed)
     episodes = _without_old_backlog(source, feed.episodes, result)
-    for episode in episodes:
-        result.seen += 1
-        article, created = article_upsert(source=source, entry=episode)
-        if created:
-            result.new_article_ids.append(article.pk)
-        elif article is not None:
-            result.updated += 1
+    # One index update per article at the end rather than one per saved row.
+    with search_index_deferred():
+        for episode in episodes:
+            result.seen += 1
+            article, created = article_upsert(source=source, entry=episode)
+            if created:
+                result.new_article_ids.append(article.pk)
+            elif article is not None:
+                result.updated += 1
     _source_record_success(source, etag=etag, last_modified=last_modified)
     return _finish_log(log, result)
 
@@ -193,6 +196,9 @@ def _source_update_from_feed(source: Source, feed: ParsedFeed) -> None:
         Source.objects.filter(pk=source.pk).update(**changed)
         for key, value in changed.items():
             setattr(source, key, value)
+        if "name" in changed:
+            # The source's name is indexed with each of its articles.
+            search_index_update(article_ids=source.articles.values_list("pk", flat=True))
 
 
 def _source_record_success(source: Source, *, etag: str, last_modified: str) -> None:
@@ -505,7 +511,8 @@ def _digest_write(
 ) -> Digest | None:
     grounded = [kp.grounded for kp in data.key_points]
     grounding = (sum(1 for g in grounded if g) / len(grounded)) if grounded else 0.0
-    with transaction.atomic():
+    # The key points are bulk-created (no signals): index the article once, after them.
+    with transaction.atomic(), search_index_deferred():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         current = Transcript.objects.filter(article=locked).values_list("updated_at", flat=True)
         if list(current) != [seen_version]:

@@ -70,6 +70,8 @@ class FavoriteViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,
 ):
+    """The signed-in reader's saved articles."""
+
     permission_classes = [IsAuthenticated]
     serializer_class = FavoriteSerializer
     pagination_class = FavoritePagination

@@ -7,8 +7,8 @@ no longer exist). Call it after changing indexed text in a way that sends no sig
 receivers in signals.py. `search_index_deferred()` batches a unit of work so that
 its many saves (a digest and its key points) index each article once, at the end.
 
-PostgreSQL: the weighted tsvectors are computed by the database from the stored text,
-in the same UPDATE, with the configuration of each part's language.
+PostgreSQL: the weighted tsvectors are computed by the database from the stored text
+(one UPDATE after the upsert), each part with its language's configuration.
 SQLite: FTS5 is told about each change with its own commands; it indexes stems
 computed in Python (analysis.py) and reads the original text back from
 SearchDocument for snippets. An FTS5 table with external content must be told the
@@ -25,9 +25,9 @@ from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Case, Prefetch, Value, When
+from django.db.models import Case, Value, When
 
-from articles.models import Article, Digest, KeyPoint, Transcript
+from articles.models import Article, Digest, KeyPoint
 from articles.search.analysis import stems
 from articles.search.models import MAX_BODY_CHARS, SearchDocument
 
@@ -36,6 +36,18 @@ TEXT_FIELDS = ("title", "summary_en", "summary_fr", "keywords", "body")
 # The configurations the migration creates: the built-in ones with accents folded first.
 PG_CONFIGS = {"en": "english_unaccent", "fr": "french_unaccent"}
 FTS_TABLE = "articles_search_fts"
+# FTS5's commands, as constant SQL: rows are given as (rowid, *TEXT_FIELDS).
+FTS_INSERT = (
+    "INSERT INTO articles_search_fts (rowid, title, summary_en, summary_fr, keywords, body) "
+    "VALUES (%s, %s, %s, %s, %s, %s)"
+)
+FTS_DELETE = (
+    "INSERT INTO articles_search_fts "
+    "(articles_search_fts, rowid, title, summary_en, summary_fr, keywords, body) "
+    "VALUES ('delete', %s, %s, %s, %s, %s, %s)"
+)
+FTS_DELETE_ALL = "INSERT INTO articles_search_fts (articles_search_fts) VALUES ('delete-all')"
+FTS_OPTIMIZE = "INSERT INTO articles_search_fts (articles_search_fts) VALUES ('optimize')"
 
 _state = threading.local()
 
@@ -43,62 +55,90 @@ _state = threading.local()
 # --- Building documents -------------------------------------------------------------
 
 
+# NUL: PostgreSQL refuses it in text. U+E000 and U+E001: the snippets' highlight
+# markers (backends.py), which the text itself must not contain.
+_UNWANTED = str.maketrans({"\x00": " ", "\ue000": " ", "\ue001": " "})
+
+
 def _clean(text: str) -> str:
     # NFC: a word with a combining accent is one word for both databases' tokenizers.
-    # NUL: PostgreSQL refuses it in text.
-    return unicodedata.normalize("NFC", text or "").replace("\x00", " ")
+    return unicodedata.normalize("NFC", text or "").translate(_UNWANTED)
 
 
-def _summary(digest: Digest) -> str:
-    parts = [digest.tldr]
-    for point in digest.key_points.all():
-        parts.extend([point.heading, point.body])
-    parts.append(digest.conclusion)
-    return "\n".join(part for part in parts if part)
-
-
-def build_document(article: Article) -> SearchDocument:
-    """The document of `article` (expects the prefetches of `_articles_for_index`)."""
-    summaries = {"en": [], "fr": []}
-    for digest in article.digests.all():
-        if digest.language in summaries:
-            summaries[digest.language].append(_summary(digest))
-    try:
-        transcript = article.transcript.text
-    except Transcript.DoesNotExist:
-        transcript = ""
-    keywords = [tag.name for tag in article.tags.all()] + [article.source.name]
+def _document(pk, *, title, language, keywords, summaries, body) -> SearchDocument:
     return SearchDocument(
-        article_id=article.pk,
-        language=article.language if article.language in PG_CONFIGS else "en",
-        title=_clean(article.title),
-        summary_en=_clean("\n".join(summaries["en"])),
-        summary_fr=_clean("\n".join(summaries["fr"])),
+        article_id=pk,
+        language=language if language in PG_CONFIGS else "en",
+        title=_clean(title),
+        summary_en=_clean("\n".join(summaries.get("en", []))),
+        summary_fr=_clean("\n".join(summaries.get("fr", []))),
         keywords=_clean("\n".join(keywords)),
-        body=_clean(transcript[:MAX_BODY_CHARS]),
+        body=_clean((body or "")[:MAX_BODY_CHARS]),
     )
 
 
-def _articles_for_index(ids: list[int]):
-    return (
-        Article.objects.filter(pk__in=ids)
-        .select_related("source")
-        .only("pk", "title", "language", "source__name")
-        .prefetch_related(
-            "tags",
-            Prefetch(
-                "digests",
-                queryset=Digest.objects.filter(status=Digest.Status.READY)
-                .only("pk", "article_id", "language", "tldr", "conclusion")
-                .prefetch_related(
-                    Prefetch(
-                        "key_points",
-                        queryset=KeyPoint.objects.only("pk", "digest_id", "heading", "body"),
-                    )
-                ),
-            ),
-            Prefetch("transcript", queryset=Transcript.objects.only("pk", "article_id", "text")),
+def build_documents(ids: Iterable[int]) -> dict[int, SearchDocument]:
+    """The documents of the articles `ids` (those that exist), read in four queries at most.
+
+    Plain values rather than model instances: this runs after every save of an
+    indexed model, and ingestion saves thousands.
+    """
+    articles = {
+        pk: {"title": title, "language": language, "source": source, "body": body, "tags": []}
+        for pk, title, language, source, body in Article.objects.filter(pk__in=ids).values_list(
+            "pk", "title", "language", "source__name", "transcript__text"
         )
+    }
+    if not articles:
+        return {}
+    for pk, tag in (
+        Article.objects.filter(pk__in=articles, tags__isnull=False)
+        .order_by("pk", "tags__name")
+        .values_list("pk", "tags__name")
+    ):
+        articles[pk]["tags"].append(tag)
+    digests = {
+        digest_pk: {"article": article_pk, "language": language, "parts": [tldr], "end": end}
+        for digest_pk, article_pk, language, tldr, end in Digest.objects.filter(
+            article_id__in=articles, status=Digest.Status.READY
+        )
+        .order_by("article_id", "language", "pk")
+        .values_list("pk", "article_id", "language", "tldr", "conclusion")
+    }
+    if digests:
+        for digest_pk, heading, body in (
+            KeyPoint.objects.filter(digest_id__in=digests)
+            .order_by("digest_id", "order", "pk")
+            .values_list("digest_id", "heading", "body")
+        ):
+            digests[digest_pk]["parts"] += [heading, body]
+    summaries: dict[int, dict[str, list[str]]] = {pk: {} for pk in articles}
+    for digest in digests.values():
+        text = "\n".join(part for part in [*digest["parts"], digest["end"]] if part)
+        summaries[digest["article"]].setdefault(digest["language"], []).append(text)
+    return {
+        pk: _document(
+            pk,
+            title=row["title"],
+            language=row["language"],
+            keywords=[*row["tags"], row["source"]],
+            summaries=summaries[pk],
+            body=row["body"],
+        )
+        for pk, row in articles.items()
+    }
+
+
+def document_for_new_article(article: Article) -> SearchDocument:
+    """A just-created article has no tags, digests or transcript yet: its document is
+    built from the instance, without reading anything back."""
+    return _document(
+        article.pk,
+        title=article.title,
+        language=article.language,
+        keywords=[article.source.name],
+        summaries={},
+        body="",
     )
 
 
@@ -121,42 +161,52 @@ def search_index_update(*, article_ids: Iterable[int]) -> int:
     return changed
 
 
-def _update_batch(ids: list[int]) -> int:
+def _update_batch(ids: list[int], *, rebuild: bool = False) -> int:
     with transaction.atomic():
-        # Concurrent updates of one article take turns (PostgreSQL; SQLite has one
-        # writer anyway), and each then reads what the one before it committed, so
-        # the last document written is built from the latest text.
-        existing = list(
-            Article.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list(
-                "pk", flat=True
-            )
-        )
-        new_docs = [build_document(article) for article in _articles_for_index(existing)]
-        old_docs = SearchDocument.objects.filter(pk__in=ids).defer("vector", "rank_vector")
-        old_by_pk = {doc.pk: doc for doc in old_docs}
-        gone = set(old_by_pk) - set(existing)
+        if connection.vendor == "postgresql":
+            # Concurrent updates of one article take turns, and each then reads what the
+            # one before it committed, so the last document written is built from the
+            # latest text. (SQLite has one writer at a time anyway.)
+            list(Article.objects.select_for_update().filter(pk__in=ids).order_by("pk").values("pk"))
+        new_docs = build_documents(ids)
+        old_by_pk = {
+            doc.pk: doc
+            for doc in SearchDocument.objects.filter(pk__in=ids).defer("vector", "rank_vector")
+        }
+        gone = set(old_by_pk) - set(new_docs)
         if gone:
             # Documents of deleted articles (normally removed with the article by cascade).
             SearchDocument.objects.filter(pk__in=gone).delete()
         docs = [
             doc
-            for doc in new_docs
-            if doc.pk not in old_by_pk or not _same_text(old_by_pk[doc.pk], doc)
+            for pk, doc in new_docs.items()
+            if rebuild or pk not in old_by_pk or not _same_text(old_by_pk[pk], doc)
         ]
-        if docs:
-            SearchDocument.objects.bulk_create(
-                docs,
-                update_conflicts=True,
-                unique_fields=["article"],
-                update_fields=["language", *TEXT_FIELDS, "updated_at"],
-            )
-            written = [doc.pk for doc in docs]
-            if connection.vendor == "postgresql":
-                _pg_vectorize(written)
-            elif connection.vendor == "sqlite":
-                fts_forget([old_by_pk[pk] for pk in written if pk in old_by_pk])
-                _fts_add(docs)
+        _write(docs, old=[] if rebuild else [old_by_pk[d.pk] for d in docs if d.pk in old_by_pk])
     return len(docs) + len(gone)
+
+
+def _write(docs: list[SearchDocument], *, old: list[SearchDocument]) -> None:
+    """Store `docs` and index them; `old` are the stored versions they replace."""
+    if not docs:
+        return
+    SearchDocument.objects.bulk_create(
+        docs,
+        update_conflicts=True,
+        unique_fields=["article"],
+        update_fields=["language", *TEXT_FIELDS, "updated_at"],
+    )
+    if connection.vendor == "postgresql":
+        _pg_vectorize([doc.pk for doc in docs])
+    elif connection.vendor == "sqlite":
+        fts_forget(old)
+        _fts_add(docs)
+
+
+def index_new_article(article: Article) -> None:
+    """Index an article that was just created (two queries: see document_for_new_article)."""
+    with transaction.atomic():
+        _write([document_for_new_article(article)], old=[])
 
 
 # --- PostgreSQL ---------------------------------------------------------------------
@@ -195,11 +245,7 @@ def _fts_row(doc: SearchDocument) -> list:
 
 def _fts_add(docs: Iterable[SearchDocument]) -> None:
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} (rowid, {', '.join(TEXT_FIELDS)}) "
-            "VALUES (%s, %s, %s, %s, %s, %s)",
-            [_fts_row(doc) for doc in docs],
-        )
+        cursor.executemany(FTS_INSERT, [_fts_row(doc) for doc in docs])
 
 
 def fts_forget(docs: Iterable[SearchDocument]) -> None:
@@ -208,44 +254,40 @@ def fts_forget(docs: Iterable[SearchDocument]) -> None:
     if not docs or connection.vendor != "sqlite":
         return
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}, rowid, {', '.join(TEXT_FIELDS)}) "
-            "VALUES ('delete', %s, %s, %s, %s, %s, %s)",
-            [_fts_row(doc) for doc in docs],
-        )
+        cursor.executemany(FTS_DELETE, [_fts_row(doc) for doc in docs])
 
 
 # --- Rebuilding everything ----------------------------------------------------------
 
 
 def reindex(*, batch_size: int = BATCH_SIZE, progress=None) -> int:
-    """Rebuild every document and the database index from the articles.
+    """Rewrite every document and its database index from the articles.
 
     `progress`, if given, is called with the number of articles done after each batch.
     Returns the number of articles indexed.
     """
+    if connection.vendor != "sqlite":
+        # PostgreSQL: batch by batch, each in its own transaction; searches go on meanwhile.
+        return _reindex_batches(batch_size, progress)
+    # SQLite: FTS5 starts from nothing, so that stems computed by an older version of
+    # this code are never asked to be deleted, and in one transaction, so that no other
+    # write touches FTS5 while it is partly rebuilt (SQLite has one writer anyway).
     with transaction.atomic():
-        SearchDocument.objects.exclude(article__in=Article.objects.all()).delete()
-        if connection.vendor == "sqlite":
-            # Start FTS5 from nothing: rows are then only ever added, so stems computed
-            # by an older version of the code cannot be asked to be deleted.
-            with connection.cursor() as cursor:
-                cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('delete-all')")
-            SearchDocument.objects.all().delete()
+        with connection.cursor() as cursor:
+            cursor.execute(FTS_DELETE_ALL)
+        done = _reindex_batches(batch_size, progress)
+        with connection.cursor() as cursor:
+            cursor.execute(FTS_OPTIMIZE)
+    return done
+
+
+def _reindex_batches(batch_size: int, progress) -> int:
     done = 0
     for ids in _id_batches(batch_size):
-        search_index_update(article_ids=ids)
+        _update_batch(ids, rebuild=True)
         done += len(ids)
         if progress is not None:
             progress(len(ids))
-    if connection.vendor == "sqlite":
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS_TABLE} ({FTS_TABLE}) VALUES ('optimize')")
-    elif connection.vendor == "postgresql":
-        # Text that did not change is skipped by search_index_update; vectors are
-        # recomputed anyway, in case the text search configurations changed.
-        for ids in _id_batches(batch_size * 10):
-            _pg_vectorize(ids)
     return done
 
 
@@ -289,9 +331,14 @@ def search_index_deferred():
         search_index_update(article_ids=pending)
 
 
-def schedule_index_update(article_ids: Iterable[int]) -> None:
-    """Update now, or at the end of the enclosing `search_index_deferred()` block."""
+def schedule_index_update(article_ids: Iterable[int], *, new_article: Article | None = None):
+    """Update now, or at the end of the enclosing `search_index_deferred()` block.
+
+    `new_article`: the article was just created, and can be indexed from the instance.
+    """
     if getattr(_state, "depth", 0):
         _state.pending.update(article_ids)
+    elif new_article is not None:
+        index_new_article(new_article)
     else:
         search_index_update(article_ids=article_ids)

@@ -86,6 +86,9 @@ class SearchIndexEntry(models.Model):
         managed = False
         db_table = "articles_search_fts"
 
+    def __str__(self) -> str:
+        return str(self.pk)
+
 
 # The receivers that keep the index current (lazy senders: no model import needed here).
 from articles.search import signals  # noqa: E402, F401

@@ -1,0 +1,278 @@
+"""Searching articles: one entry point, one implementation per database.
+
+    results = search_articles(Article.objects.published(), request.GET["q"])
+    page = results[:20]
+    add_snippets(page, request.GET["q"], language="fr")
+
+`search_articles()` filters any Article queryset to the matches and annotates each
+with `rank` (higher is better), ordered by it; a query with nothing to search for
+gives an empty queryset. When nothing matches, a fallback forgives misspellings
+(PostgreSQL: trigram similarity of titles; SQLite: the words' first letters as
+prefixes). `add_snippets()` then gives each article of a page `snippet`, safe HTML
+with the matched words in <mark>: it runs on the page only, because building a
+snippet reads and re-parses the document's text, which costs too much per match.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from django.contrib.postgres.lookups import TrigramWordSimilar
+from django.contrib.postgres.search import (
+    SearchHeadline,
+    SearchQuery,
+    SearchRank,
+    TrigramWordSimilarity,
+)
+from django.db import connection, transaction
+from django.db.models import F, FloatField, QuerySet, Value
+from django.db.models.functions import Coalesce, Greatest, Least, Lower, NullIf, StrIndex, Substr
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from articles.search.analysis import stem
+from articles.search.index import PG_CONFIGS
+from articles.search.models import SearchDocument, SearchIndexEntry
+from articles.search.query import ParsedQuery, parse
+
+# Highlight markers: private-use characters, which index.py strips from indexed text,
+# so that a snippet can be escaped as a whole and the markers then turned into <mark>.
+START, STOP = "\ue000", "\ue001"
+_MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
+SNIPPET_WORDS = 28
+PLAIN_SNIPPET_CHARS = 220
+# PostgreSQL's ts_headline parses the text it is given again for each article shown:
+# of a transcript it is given this much, around the first place a query word appears.
+PG_HEADLINE_WINDOW = 6_000
+FTS_COLUMNS = ["title", "summary_en", "summary_fr", "keywords", "body"]
+# Three snippets per row (see _columns), for the rows of one page (a JSON array of ids).
+FTS_SNIPPETS = (
+    "SELECT rowid, "
+    "snippet(articles_search_fts, %s, %s, %s, ' … ', %s), "
+    "snippet(articles_search_fts, %s, %s, %s, ' … ', %s), "
+    "snippet(articles_search_fts, %s, %s, %s, ' … ', %s) "
+    "FROM articles_search_fts WHERE articles_search_fts MATCH %s "
+    "AND rowid IN (SELECT value FROM json_each(%s))"
+)
+
+
+def search_articles(queryset: QuerySet, query: str | ParsedQuery) -> QuerySet:
+    """`queryset` narrowed to the articles matching `query`, with `rank`, best first."""
+    parsed = query if isinstance(query, ParsedQuery) else parse(query)
+    if not parsed:
+        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    backend = _backend()
+    results = backend.search(queryset, parsed)
+    # Misspellings are forgiven when the wanted words are in no document at all: not
+    # when exclusions or filters removed what they found, nor for words of drafts.
+    if not backend.indexed(ParsedQuery(parsed.groups)):
+        fallback = backend.fallback(queryset, parsed)
+        if fallback is not None:
+            results = fallback
+    return results.order_by("-rank", "-published_at", "-id")
+
+
+def add_snippets(articles: Sequence, query: str | ParsedQuery, *, language: str) -> None:
+    """Give each article of `articles` (a page of results) a `snippet` (safe HTML),
+    taken preferably from its digest in `language`, else its other digest or its
+    transcript: the first of these that contains a matched word."""
+    articles = list(articles)
+    parsed = query if isinstance(query, ParsedQuery) else parse(query)
+    raw = (
+        _backend().snippets([a.pk for a in articles], parsed, language=language)
+        if (parsed and articles)
+        else {}
+    )
+    for article in articles:
+        article.snippet = render_snippet(raw.get(article.pk, ""))
+
+
+def render_snippet(text: str) -> SafeString:
+    """Escape everything, then turn the markers into <mark>; stray markers are dropped."""
+    html = _MARKED.sub(r"<mark>\1</mark>", str(escape(" ".join(text.split()))))
+    return mark_safe(html.replace(START, "").replace(STOP, ""))
+
+
+def _plain(text: str) -> str:
+    text = " ".join(text.split())
+    if len(text) <= PLAIN_SNIPPET_CHARS:
+        return text
+    return text[:PLAIN_SNIPPET_CHARS].rsplit(" ", 1)[0] + " …"
+
+
+def _pick(candidates: list[str], fallback: str) -> str:
+    for text in candidates:
+        if text and START in text:
+            return text
+    return _plain(fallback)
+
+
+def _columns(language: str) -> list[str]:
+    """Where a snippet is looked for, in order: the reader's digest, the other, the talk."""
+    language = language if language in PG_CONFIGS else "en"
+    other = "fr" if language == "en" else "en"
+    return [f"summary_{language}", f"summary_{other}", "body"]
+
+
+def _backend():
+    return PostgresBackend if connection.vendor == "postgresql" else SQLiteBackend
+
+
+class PostgresBackend:
+    @classmethod
+    def indexed(cls, parsed: ParsedQuery) -> bool:
+        """Whether any document matches, asked of the GIN index alone.
+
+        A plain exists() asks the planner for a first row, and it then prefers to read
+        the table until a match turns up, unpacking every transcript's tsvector: the
+        whole table when there is none, which is exactly when the answer matters (a
+        misspelt word). Only the index answers "none" cheaply, so only it may be used;
+        the settings revert with the savepoint on error and are reset otherwise.
+        """
+        documents = SearchDocument.objects.filter(vector=cls.tsquery(parsed))
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute("SET LOCAL enable_seqscan = off")
+            cursor.execute("SET LOCAL enable_indexscan = off")
+            found = documents.exists()
+            cursor.execute("RESET enable_seqscan")
+            cursor.execute("RESET enable_indexscan")
+        return found
+
+    @staticmethod
+    def tsquery(parsed: ParsedQuery) -> SearchQuery:
+        # Each language's configuration parses the whole query, and a document matches
+        # under either: its English and French parts were stemmed each in its own way.
+        text = parsed.websearch_text()
+        query = None
+        for config in PG_CONFIGS.values():
+            one = SearchQuery(text, config=config, search_type="websearch")
+            query = one if query is None else query | one
+        # An excluded word is excluded in every language's form: "-running" must drop
+        # a document with English "runs" even when the French reading would keep it.
+        for atom in parsed.excluded:
+            for config in PG_CONFIGS.values():
+                query &= ~SearchQuery(atom.websearch_text, config=config, search_type="websearch")
+        return query
+
+    @classmethod
+    def search(cls, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        query = cls.tsquery(parsed)
+        return queryset.filter(search_document__vector=query).annotate(
+            rank=SearchRank(F("search_document__rank_vector"), query)
+        )
+
+    @staticmethod
+    def fallback(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet | None:
+        text = parsed.fallback_text()
+        if not text:
+            return None
+        # `title %> text` is what the trigram GIN index answers (word_similarity > 0.6).
+        similar = TrigramWordSimilar(F("search_document__title"), Value(text))
+        return queryset.filter(similar).annotate(
+            rank=TrigramWordSimilarity(Value(text), "search_document__title")
+        )
+
+    @classmethod
+    def snippets(cls, ids: list[int], parsed: ParsedQuery, *, language: str) -> dict[int, str]:
+        query = cls.tsquery(parsed)
+        config = PG_CONFIGS.get(language, PG_CONFIGS["en"])
+        options = {
+            "start_sel": START,
+            "stop_sel": STOP,
+            "max_words": SNIPPET_WORDS,
+            "min_words": SNIPPET_WORDS // 2,
+            "max_fragments": 2,
+            "fragment_delimiter": " … ",
+        }
+        summary, other, body = _columns(language)
+
+        def headline(expression):
+            return SearchHeadline(expression, query, config=config, **options)
+
+        rows = (
+            SearchDocument.objects.filter(pk__in=ids)
+            .annotate(first=headline(F(summary)), second=headline(F(other)))
+            .values_list("pk", "first", "second", summary, other)
+        )
+        found = {pk: [first, second] for pk, first, second, _s, _o in rows}
+        plain = {pk: s or o for pk, _f, _s, s, o in rows}
+        # The transcript costs the most to parse again: only where the digests show
+        # no matched word.
+        unmarked = [pk for pk, texts in found.items() if not any(START in t for t in texts)]
+        if unmarked:
+            for pk, text in (
+                SearchDocument.objects.filter(pk__in=unmarked)
+                .annotate(third=headline(_window(body, parsed)))
+                .values_list("pk", "third")
+            ):
+                found[pk].append(text)
+        return {pk: _pick(texts, plain[pk]) for pk, texts in found.items()}
+
+
+def _window(field: str, parsed: ParsedQuery):
+    """The part of `field` around the first occurrence of a query word or of its stem
+    (a plain substring search, far cheaper than parsing the whole transcript)."""
+    terms = {
+        variant
+        for group in parsed.groups
+        for atom in group
+        for word in atom.words[:1]
+        for variant in (word.casefold(), *(stem(word, lang) for lang in PG_CONFIGS))
+        if len(variant) >= 3
+    }
+    positions = [NullIf(StrIndex(Lower(field), Value(term)), 0) for term in sorted(terms)[:8]]
+    if not positions:
+        return Substr(field, 1, PG_HEADLINE_WINDOW)
+    first = positions[0] if len(positions) == 1 else Least(*positions)
+    start = Greatest(Coalesce(first, 1) - PG_HEADLINE_WINDOW // 3, 1)
+    return Substr(field, start, PG_HEADLINE_WINDOW)
+
+
+class SQLiteBackend:
+    @staticmethod
+    def indexed(parsed: ParsedQuery) -> bool:
+        """Whether any document matches (FTS5 answers MATCH from its index)."""
+        return SearchIndexEntry.objects.filter(match=parsed.fts5_expression()).exists()
+
+    @staticmethod
+    def search(queryset: QuerySet, parsed: ParsedQuery, *, fallback: bool = False) -> QuerySet:
+        # FTS5 ranks with bm25 (the table's `rank` column, weighted by the migration):
+        # lower is better, so it is negated to read like PostgreSQL's rank.
+        return queryset.filter(
+            search_document__fts__match=parsed.fts5_expression(fallback=fallback)
+        ).annotate(rank=F("search_document__fts__rank") * Value(-1.0, output_field=FloatField()))
+
+    @classmethod
+    def fallback(cls, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet | None:
+        if parsed.fts5_expression(fallback=True) == parsed.fts5_expression():
+            return None
+        return cls.search(queryset, parsed, fallback=True)
+
+    @staticmethod
+    def snippets(ids: list[int], parsed: ParsedQuery, *, language: str) -> dict[int, str]:
+        columns = _columns(language)
+        found: dict[int, list[str]] = {}
+        # The rows a fallback found match only the fallback's expression.
+        for expression in dict.fromkeys(
+            [parsed.fts5_expression(), parsed.fts5_expression(fallback=True)]
+        ):
+            wanted = [pk for pk in ids if pk not in found]
+            if not wanted:
+                break
+            params = []
+            for name in columns:
+                params += [FTS_COLUMNS.index(name), START, STOP, SNIPPET_WORDS]
+            params += [expression, json.dumps(wanted)]
+            with connection.cursor() as cursor:
+                cursor.execute(FTS_SNIPPETS, params)
+                for pk, *texts in cursor.fetchall():
+                    found[pk] = texts
+        plain = {
+            pk: first or second
+            for pk, first, second in SearchDocument.objects.filter(pk__in=ids).values_list(
+                "pk", *columns[:2]
+            )
+        }
+        return {pk: _pick(found.get(pk, []), plain.get(pk, "")) for pk in ids}
