@@ -12,7 +12,8 @@ def site(request: HttpRequest) -> dict:
     return {
         # Lazy: evaluated only by templates that render the navigation.
         "nav_topics": Topic.objects.for_nav,
-        "site_name": SITE_NAME,
+        # Not "site_name": Django's auth views put their own (the host name) under that key.
+        "brand_name": SITE_NAME,
         "search_query": _search_query(request),
     }
 
