@@ -17,12 +17,12 @@ import hashlib
 import html
 import io
 import json
+import math
 import re
 import time
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from itertools import islice
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit
 from xml.etree import ElementTree
@@ -161,7 +161,19 @@ def _parse_xml_feed(data: bytes, *, url: str) -> ParsedFeed:
     headers = {"content-type": "application/xml; charset=utf-8"}
     if url:
         headers["content-location"] = url
-    parsed = feedparser.parse(io.BytesIO(xml), response_headers=headers)
+    # nh3 sanitises and we resolve links ourselves: feedparser's own passes would
+    # double the parse time of a big feed for nothing.
+    try:
+        parsed = feedparser.parse(
+            io.BytesIO(xml),
+            response_headers=headers,
+            sanitize_html=False,
+            resolve_relative_uris=False,
+        )
+    except Exception as error:  # noqa: BLE001
+        # feedparser's loose parser has its own crashes on broken markup (a KeyError
+        # in its GeoRSS handler, for one); any of them means this feed is unusable.
+        raise FeedError(f"not a feed: the XML is too broken to read ({_one_line(error)})")
     if not parsed.get("version") and not parsed.entries:
         raise FeedError(_not_a_feed_message(parsed))
     extras = _match_extras(parsed.entries, _collect_extras(xml))
@@ -174,11 +186,11 @@ def _parse_xml_feed(data: bytes, *, url: str) -> ParsedFeed:
     feed = parsed.feed
     youtube = YOUTUBE_NAMESPACE in parsed.get("namespaces", {}).values()
     return ParsedFeed(
-        title=_plain(feed.get("title", "")),
+        title=_title(feed),
         link=_absolute(feed.get("link", ""), url),
         language=(feed.get("language") or "").strip(),
         kind=_feed_kind(episodes, youtube=youtube),
-        description=_plain(feed.get("subtitle") or feed.get("summary") or ""),
+        description=_detail_text(feed, "subtitle") or _detail_text(feed, "summary"),
         image_url=_absolute(_feed_image(feed), base),
         episodes=episodes[:MAX_EPISODES],
     )
@@ -187,40 +199,83 @@ def _parse_xml_feed(data: bytes, *, url: str) -> ParsedFeed:
 def _decode(data: bytes) -> str:
     """Bytes to text exactly as feedparser would decode them (BOMs, declared encodings)."""
     result: dict[str, Any] = {}
-    utf8 = convert_to_utf8({}, data, result)
+    try:
+        utf8 = convert_to_utf8({}, data, result)
+    except (UnicodeError, ValueError, LookupError):
+        # A garbled encoding declaration trips feedparser's detector: read the bytes
+        # as UTF-8 and say so in a fresh declaration.
+        text = data.decode("utf-8", "replace")
+        return "<?xml version='1.0'?>\n" + _XML_DECLARATION.sub("", text, count=1)
     return utf8.decode("utf-8", "replace")
 
 
+_XML_DECLARATION = re.compile(r"^\ufeff?\s*<\?xml[^>]*\?>")
 _ENTITY_DECLARATION = re.compile(r"<!ENTITY", re.IGNORECASE)
-_CDATA_OR_COMMENT = re.compile(r"<!\[CDATA\[.*?\]\]>|<!--.*?-->", re.DOTALL)
+_FIRST_ELEMENT = re.compile(r"<[A-Za-z_]")
 
 
 def _refuse_hostile(text: str) -> None:
-    """Refuse any document that declares entities.
+    """Refuse any document whose DOCTYPE declares entities.
 
     Entity declarations are how billion-laughs expansion and external-entity file
     reads work, and no real feed needs them; a plain DOCTYPE (RSS 0.91's) is fine.
+    Parsers only honour declarations before the first element, so that is where we
+    look: the same words inside an article's CDATA are text.
     """
-    if not _ENTITY_DECLARATION.search(text):
-        return
-    if _ENTITY_DECLARATION.search(_CDATA_OR_COMMENT.sub("", text)):
+    if "\x00" in text:
+        # UTF-16 or UTF-32 read as UTF-8: look at the characters without the NULs.
+        text = text.replace("\x00", "")
+    first_element = _FIRST_ELEMENT.search(text)
+    prolog = text[: first_element.start()] if first_element else text
+    if _ENTITY_DECLARATION.search(_cut_blocks(prolog, "<!--", "-->")):
         raise FeedError("refused hostile XML: the document declares entities (<!ENTITY>)")
+    for tag in _LONG_TAG.finditer(text):
+        if len(_ATTRIBUTE.findall(tag.group())) > MAX_ATTRIBUTES:
+            # The SAX layer under feedparser looks attributes up in quadratic time.
+            raise FeedError(f"refused hostile XML: a tag with over {MAX_ATTRIBUTES} attributes")
 
 
-_ITEM_START = re.compile(r"<(item|entry)[\s>/]")
+# Real tags have a handful of attributes; a long tag (a data: URI, a signed URL) is
+# fine, but thousands of attributes are only ever an attack on the parser.
+MAX_ATTRIBUTES = 500
+_LONG_TAG = re.compile(r"<[^<>]{4000,}>")
+_ATTRIBUTE = re.compile(r"""=\s*["']""")
+
+
+def _cut_blocks(text: str, opening: str, closing: str) -> str:
+    """Remove every opening...closing block (an unclosed one runs to the end).
+
+    Plain find() in one pass: a regex with .*? would rescan the rest of the text for
+    each unclosed opening, which a hostile feed can repeat millions of times.
+    """
+    if opening not in text:
+        return text
+    kept: list[str] = []
+    position = 0
+    while (begin := text.find(opening, position)) >= 0:
+        kept.append(text[position:begin])
+        end = text.find(closing, begin + len(opening))
+        if end < 0:
+            return "".join(kept)
+        position = end + len(closing)
+    kept.append(text[position:])
+    return "".join(kept)
+
+
+_ITEM_START = re.compile(r"<(?:item|entry)[\s>/]")
 
 
 def _drop_excess_items(text: str) -> str:
-    """Cut the items after MAX_EPISODES out of the text so feedparser never sees them."""
-    starts = list(islice(_ITEM_START.finditer(text), MAX_EPISODES + 1))
+    """Cut the middle items of a feed longer than MAX_EPISODES before feedparser sees it.
+
+    The first and the last halves stay, so the newest episodes survive whichever
+    order the feed lists them in.
+    """
+    starts = [match.start() for match in _ITEM_START.finditer(text)]
     if len(starts) <= MAX_EPISODES:
         return text
-    cut = starts[MAX_EPISODES]
-    closing = f"</{cut.group(1)}>"
-    last_close = text.rfind(closing)
-    if last_close < cut.start():
-        return text
-    return text[: cut.start()] + text[last_close + len(closing) :]
+    half = MAX_EPISODES // 2
+    return text[: starts[half]] + text[starts[len(starts) - (MAX_EPISODES - half)] :]
 
 
 _NAMESPACE_DECLARATION = re.compile(r"""xmlns:([\w.-]+)\s*=\s*["']([^"']+)["']""")
@@ -230,9 +285,8 @@ def _drop_live_items(text: str) -> str:
     """Remove <podcast:liveItem> blocks: they are streams, not episodes, and feedparser
     would read their <title>, <link> and <description> as the channel's own."""
     for prefix, namespace in set(_NAMESPACE_DECLARATION.findall(text[:100_000])):
-        if _is_podcast_namespace(namespace) and f"<{prefix}:liveItem" in text:
-            name = re.escape(f"{prefix}:liveItem")
-            text = re.sub(rf"<{name}[\s>].*?</{name}\s*>", "", text, flags=re.DOTALL)
+        if _is_podcast_namespace(namespace):
+            text = _cut_blocks(text, f"<{prefix}:liveItem", f"</{prefix}:liveItem>")
     return text
 
 
@@ -364,13 +418,13 @@ def _episode_from_entry(entry: Any, extras: _ItemExtras, *, base: str) -> Parsed
     link = _absolute(entry.get("link", ""), base)
     audio, video = _pick_media(_media_candidates(entry), base=base)
     video_id = _video_id(extras.video_id, link)
-    description_html = _entry_description(entry, extras)
+    description_html = _entry_description(entry, extras, base=base)
     if not (link or audio or video or video_id or entry.get("id") or description_html):
         return None  # a bare title: nothing to follow, play or digest
     published = _struct_to_datetime(
         entry.get("published_parsed") or entry.get("updated_parsed") or entry.get("created_parsed")
     )
-    title = _entry_title(entry) or _title_from_url(audio.get("url", "") or video.get("url", ""))
+    title = _title(entry) or _title_from_url(audio.get("url", "") or video.get("url", ""))
     episode = ParsedEpisode(
         guid="",
         title=title,
@@ -394,15 +448,20 @@ def _episode_from_entry(entry: Any, extras: _ItemExtras, *, base: str) -> Parsed
     return episode
 
 
-def _entry_title(entry: Any) -> str:
-    detail = entry.get("title_detail") or {}
-    title = entry.get("title", "")
+def _title(element: Any) -> str:
+    return _detail_text(element, "title")
+
+
+def _detail_text(element: Any, key: str) -> str:
+    """A feed's or entry's text field as one plain line, whether given as text or HTML."""
+    detail = element.get(f"{key}_detail") or {}
+    value = element.get(key, "") or ""
     if "html" in (detail.get("type") or ""):
-        return html_to_text(sanitize_html(title)).replace("\n", " ")
-    return _plain(title)
+        return _plain(html_to_text(sanitize_html(value)))
+    return _plain(value)
 
 
-def _entry_description(entry: Any, extras: _ItemExtras) -> str:
+def _entry_description(entry: Any, extras: _ItemExtras, *, base: str) -> str:
     """The richest description feedparser found, or the plain media:description."""
     if not extras.has_description and extras.media_description is not None:
         return text_to_html(extras.media_description)
@@ -415,7 +474,7 @@ def _entry_description(entry: Any, extras: _ItemExtras) -> str:
             continue
         if (detail.get("type") or "").lower() == "text/plain":
             return text_to_html(value)
-        return sanitize_html(value)
+        return sanitize_html(value, base=detail.get("base") or base)
     return ""
 
 
@@ -581,9 +640,10 @@ def _unique(episodes: Any) -> list[ParsedEpisode]:
 
 
 def _feed_kind(episodes: list[ParsedEpisode], *, youtube: bool) -> str:
-    if youtube or any(e.video_id and not e.audio_url for e in episodes[:50]):
+    # A blog linking one video is still a blog: only a feed of videos is a channel.
+    if youtube or (episodes and all(e.video_id and not e.audio_url for e in episodes)):
         return "youtube"
-    if any(e.audio_url or e.video_url for e in episodes):
+    if any(e.audio_url or (e.video_url and not e.video_id) for e in episodes):
         return "podcast"
     return "rss"
 
@@ -640,7 +700,7 @@ def _episode_from_json(item: dict[str, Any], *, base: str) -> ParsedEpisode | No
     audio, video = _pick_media([c for c in candidates if c["url"].strip()], base=base)
     video_id = youtube_id_from_url(link)
     if _text(item.get("content_html")).strip():
-        description_html = sanitize_html(_text(item.get("content_html")))
+        description_html = sanitize_html(_text(item.get("content_html")), base=base)
     else:
         description_html = text_to_html(
             _text(item.get("content_text")) or _text(item.get("summary"))
@@ -697,32 +757,45 @@ def _iso_datetime(value: Any) -> datetime | None:
 # --------------------------------------------------------------------------- shared helpers
 
 
-_CLOCK = re.compile(r"^(?:(\d+):)?(\d{1,3}):(\d{1,2}(?:[.,]\d+)?)$")
+# Bounded digit runs: int() refuses strings over 4300 digits, and no duration needs 10.
+_CLOCK = re.compile(r"^(?:(\d{1,6}):)?(\d{1,4}):(\d{1,2}(?:[.,]\d{1,9})?)$")
 _SECONDS = re.compile(r"^\d+(?:[.,]\d+)?$")
 _UNITS = re.compile(
-    r"^(?:(\d+)\s*h(?:ours?|rs?)?)?\s*(?:(\d+)\s*m(?:in(?:ute)?s?)?)?\s*(?:(\d+)\s*s(?:ec(?:ond)?s?)?)?$",
+    r"^(?:(\d{1,4})\s*h(?:ours?|rs?)?)?\s*(?:(\d{1,5})\s*m(?:in(?:ute)?s?)?)?"
+    r"\s*(?:(\d{1,7})\s*s(?:ec(?:ond)?s?)?)?$",
     re.IGNORECASE,
 )
 
 
 def parse_duration(value: Any) -> int | None:
     """Seconds from '3600', '61:05', '1:01:05', '1:01:05.5', '12.7' or '1h 2m 3s'."""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return round(value) if value >= 0 else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return _whole_seconds(float(value)) if abs(value) < 1e12 else None
     text = str(value or "").strip()
     if not text:
         return None
     if _SECONDS.match(text):
-        return round(float(text.replace(",", ".")))
+        return _whole_seconds(float(text.replace(",", ".")))
     if clock := _CLOCK.match(text):
         hours, minutes, seconds = clock.groups()
-        total = int(hours or 0) * 3600 + int(minutes) * 60 + float(seconds.replace(",", "."))
-        return round(total)
+        second = float(seconds.replace(",", "."))
+        if second >= 60 or (hours is not None and int(minutes) >= 60):
+            return None  # "1:75:00" is a typo we cannot repair, not 2 h 15 min
+        return _whole_seconds(int(hours or 0) * 3600 + int(minutes) * 60 + second)
     units = _UNITS.match(text)
     if units and any(units.groups()):
         hours, minutes, seconds = (int(g or 0) for g in units.groups())
-        return hours * 3600 + minutes * 60 + seconds
+        return _whole_seconds(hours * 3600 + minutes * 60 + seconds)
     return None
+
+
+def _whole_seconds(value: float) -> int | None:
+    # Negative, infinite or absurd (over a year) durations are feed bugs, not lengths.
+    if not math.isfinite(value) or value < 0 or value > 366 * 86400:
+        return None
+    return round(value)
 
 
 def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
@@ -735,9 +808,13 @@ def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
         return None
 
 
-def sanitize_html(fragment: str) -> str:
-    """Keep a small, safe subset of HTML: no scripts, styles, handlers or odd URL schemes."""
-    return nh3.clean(
+def sanitize_html(fragment: str, *, base: str = "") -> str:
+    """Keep a small, safe subset of HTML: no scripts, styles, handlers or odd URL schemes.
+
+    With a base URL, relative links are made absolute, as the HTML will be shown
+    on another site than the one that wrote it.
+    """
+    clean = nh3.clean(
         fragment,
         tags=set(ALLOWED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
@@ -745,6 +822,22 @@ def sanitize_html(fragment: str) -> str:
         link_rel="nofollow noopener",
         strip_comments=True,
     ).strip()
+    if base and 'href="' in clean:
+        clean = _HREF.sub(lambda match: _absolute_href(match, base), clean)
+    return clean
+
+
+# nh3 writes every attribute as name="value", with quotes and ampersands escaped.
+_HREF = re.compile(r'(<a\s[^>]*?href=")([^"]*)(")')
+
+
+def _absolute_href(match: re.Match[str], base: str) -> str:
+    link = html.unescape(match.group(2))
+    absolute = _absolute(link, base)
+    # Resolving against an odd base must not smuggle in a scheme nh3 would have refused.
+    if urlsplit(absolute).scheme.lower() not in ALLOWED_URL_SCHEMES:
+        absolute = link
+    return match.group(1) + html.escape(absolute, quote=True) + match.group(3)
 
 
 def text_to_html(text: str) -> str:

@@ -117,6 +117,8 @@ _SRT_TIMING = re.compile(r"^\s*\d{1,3}:\d{1,2}:\d{1,2}(?:[.,]\d{1,3})?\s*-->", r
 _SBV_TIMING = re.compile(
     r"^\s*\d{1,3}:\d{1,2}:\d{1,2}\.\d{1,3}\s*,\s*\d{1,3}:\d{1,2}:\d{1,2}\.\d{1,3}\s*$", re.MULTILINE
 )
+# An object, or a list of objects: "[00:01] Ann: hi" is text that starts with a bracket.
+_JSON_START = re.compile(r"\{|\[\s*[{\]]")
 _HTML_SIGNATURE = re.compile(r"<(?:!doctype\s+html|html|body|p|cite|time|div)[\s>]", re.IGNORECASE)
 
 
@@ -125,7 +127,7 @@ def sniff_format(text: str) -> str:
     head = text.lstrip()[:4096]
     if re.match(r"WEBVTT(?:[ \t\n]|$)", head):
         return "vtt"
-    if head[:1] in ("{", "["):
+    if _JSON_START.match(head):
         return "json"
     if head[:1] == "<" and _HTML_SIGNATURE.search(head):
         return "html"
@@ -174,7 +176,8 @@ def _decode_bytes(data: bytes) -> str:
 # --------------------------------------------------------------------------- timestamps
 
 
-_TIMESTAMP = re.compile(r"^(?:(\d+):)?(\d{1,3}):(\d{1,2})(?:[.,](\d{1,3}))?$")
+# Hours are bounded: past 999 (six weeks) a timestamp is garbage, not a long episode.
+_TIMESTAMP = re.compile(r"^(?:(\d{1,3}):)?(\d{1,3}):(\d{1,2})(?:[.,](\d{1,3}))?$")
 
 
 def parse_timestamp(value: str) -> float | None:
@@ -203,9 +206,7 @@ Timing = Callable[[str], tuple[float, float] | None]
 IsTiming = Callable[[str], bool]
 
 
-def _read_cues(
-    lines: Iterable[str], timing: Timing, is_timing: Callable[[str], bool]
-) -> list[_Cue]:
+def _read_cues(lines: Iterable[str], timing: Timing, is_timing: IsTiming) -> list[_Cue]:
     """Cues from caption lines: a timing line opens a cue, a blank line closes it.
 
     Lines before a timing line (cue ids, SRT indexes) are ignored; a cue whose
@@ -268,7 +269,11 @@ def _parse_vtt(text: str) -> tuple[list[Segment], str]:
         text_lines = [_vtt_text(line) for line in cue.lines]
         speaker = next((v for v in voices if v), "")
         segments.append(Segment(cue.start, cue.end, speaker, "\n".join(text_lines)))
-    return _drop_rolling_repeats(segments), language
+    segments = _drop_rolling_repeats(segments)
+    if not any(segment.speaker for segment in segments):
+        # No voice tags: many exporters write "Name: words" in the cue text instead.
+        segments = _speakers_from_prefixes(segments)
+    return segments, language
 
 
 def _without_vtt_blocks(lines: list[str]) -> Iterable[str]:
@@ -351,16 +356,24 @@ def _parse_sbv(text: str) -> tuple[list[Segment], str]:
 
 
 def _prefixed_segments(cues: list[_Cue], *, clean: Callable[[str], str]) -> list[Segment]:
-    """Segments whose speaker is a 'Name:' prefix; a turn lasts until the next prefix."""
-    segments: list[Segment] = []
+    """One segment per cue, its lines joined, with speakers from 'Name:' prefixes."""
+    segments = [
+        Segment(cue.start, cue.end, "", " ".join(part for part in map(clean, cue.lines) if part))
+        for cue in cues
+    ]
+    return _speakers_from_prefixes(_drop_rolling_repeats(segments))
+
+
+def _speakers_from_prefixes(segments: list[Segment]) -> list[Segment]:
+    """Speakers from 'Name: words'; a turn lasts until the next name."""
+    named: list[Segment] = []
     speaker = ""
-    for cue in cues:
-        text = " ".join(part for part in (clean(line) for line in cue.lines) if part)
-        named, rest = split_speaker(text)
-        if named:
-            speaker, text = named, rest
-        segments.append(Segment(cue.start, cue.end, speaker, text))
-    return _drop_rolling_repeats(segments)
+    for segment in segments:
+        name, rest = split_speaker(segment.text)
+        if name:
+            speaker = name
+        named.append(Segment(segment.start, segment.end, speaker, rest if name else segment.text))
+    return named
 
 
 # --------------------------------------------------------------------------- speakers
@@ -446,12 +459,17 @@ def _seconds(value: object) -> float | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
+        try:
+            seconds = float(value)
+        except OverflowError:  # an integer too big for a float
+            return None
+        return seconds if math.isfinite(seconds) else None
     if isinstance(value, str):
         try:
-            return float(value)
+            seconds = float(value)
         except ValueError:
             return parse_timestamp(value)
+        return seconds if math.isfinite(seconds) else None
     return None
 
 
@@ -493,7 +511,8 @@ def _continues(phrase: Segment, word: Segment) -> bool:
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dd", "dt"}
 )
-_HIDDEN_TAGS = frozenset({"script", "style", "head", "title", "template", "noscript", "svg"})
+# Not "head": its end tag is optional, and everything in it that is text is listed here.
+_HIDDEN_TAGS = frozenset({"script", "style", "title", "template", "noscript", "svg"})
 
 
 class _TranscriptHTML(HTMLParser):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import time
 from datetime import UTC, datetime
@@ -115,9 +116,7 @@ def test_any_prefix_and_a_trailing_slash_on_the_namespace_work_and_urls_resolve(
     feed = load("podcast_custom_prefix.xml", url="https://odd.example.com/feed.xml")
     (episode,) = feed.episodes
     assert episode.transcripts == [
-        TranscriptLink(
-            url="https://odd.example.com/pilot/transcript.srt", type="application/srt"
-        )
+        TranscriptLink(url="https://odd.example.com/pilot/transcript.srt", type="application/srt")
     ]
     assert episode.audio_type == "audio/ogg"
 
@@ -167,6 +166,10 @@ def test_episode_without_link_keeps_its_media():
         ("-5", None),
         ("1:75:00", None),
         (True, None),
+        (float("inf"), None),
+        ("9" * 5000, None),
+        ("9" * 5000 + ":00", None),
+        ("9000:00:00", None),
     ],
 )
 def test_parse_duration(raw, seconds):
@@ -343,7 +346,12 @@ def test_blog_feed_kind_guid_fallbacks_and_duplicates():
     assert feed.kind == "rss"
     titles = [e.title for e in feed.episodes]
     # "Only a title" has nothing to follow, play or digest; the duplicate link goes too.
-    assert titles == ["Why we moved to Postgres", "Watch our talk", "Notes without a home", "Guid only"]
+    assert titles == [
+        "Why we moved to Postgres",
+        "Watch our talk",
+        "Notes without a home",
+        "Guid only",
+    ]
     postgres, talk, notes, guid_only = feed.episodes
     assert postgres.guid == "https://plain.example.com/postgres"
     assert postgres.published == datetime(2024, 1, 15, 9, 0, tzinfo=UTC)  # from dc:date
@@ -373,6 +381,10 @@ def test_undeclared_prefixes_are_tolerated():
     (episode,) = load("undeclared_prefix.xml").episodes
     assert episode.duration_seconds == 307
     assert episode.audio_url == "https://sloppy.example.com/1.mp3"
+    # The strict pass cannot read this document; feedparser's own view still has it.
+    assert episode.transcripts == [
+        TranscriptLink(url="https://sloppy.example.com/1.vtt", type="text/vtt")
+    ]
 
 
 def test_ill_formed_xml_is_read_like_feedparser_does():
@@ -383,6 +395,7 @@ def test_ill_formed_xml_is_read_like_feedparser_does():
         "https://broken.example.com/2",
     ]
     assert feed.episodes[0].audio_url == "https://broken.example.com/1.mp3"
+    assert feed.episodes[0].description_html == "<p>Still readable</p>"
 
 
 def _small_feed(title: str) -> str:
@@ -418,6 +431,20 @@ def test_encodings_boms_and_leading_blank_lines(encoding, prefix):
     assert feed.episodes[0].title == title
 
 
+def test_garbled_encoding_declaration_is_read_as_utf8():
+    data = _small_feed("Grüße").replace("{encoding}", "euc-\x00kr").encode("utf-8")
+    assert parse_feed(data).title == "Grüße"
+
+
+def test_a_crash_inside_feedparser_is_a_feed_error(monkeypatch):
+    def crash(*args, **kwargs):
+        raise KeyError("where")
+
+    monkeypatch.setattr(feeds.feedparser, "parse", crash)
+    with pytest.raises(FeedError, match="too broken to read"):
+        load("blog_rss.xml")
+
+
 def test_feedparser_is_only_ever_given_a_stream(monkeypatch, tmp_path):
     seen = []
     real_parse = feedparser.parse
@@ -443,10 +470,10 @@ def test_feedparser_is_only_ever_given_a_stream(monkeypatch, tmp_path):
     ["hostile_billion_laughs.xml", "hostile_xxe_file.xml", "hostile_xxe_parameter.xml"],
 )
 def test_entity_declarations_are_refused_fast(name):
-    started = time.monotonic()
+    started = time.process_time()
     with pytest.raises(FeedError, match="refused hostile XML") as caught:
         load(name)
-    assert time.monotonic() - started < 1
+    assert time.process_time() - started < 1
     assert isinstance(caught.value, ParseError) and isinstance(caught.value, ValueError)
     assert "\n" not in str(caught.value)
 
@@ -457,6 +484,43 @@ def test_entity_bomb_in_utf16_is_refused_too():
         parse_feed(data)
 
 
+def test_thousands_of_attributes_are_refused_before_the_quadratic_sax_layer():
+    attributes = " ".join(f'a{n}="x"' for n in range(20_000))
+    data = f"<rss><channel><item><link>https://a.example/</link><enclosure {attributes}/>"
+    started = time.process_time()
+    with pytest.raises(FeedError, match="over 500 attributes"):
+        parse_feed(f"{data}</item></channel></rss>".encode())
+    assert time.process_time() - started < 1
+
+
+def test_a_long_tag_with_few_attributes_is_fine():
+    image = "data:image/png;base64," + "QUJD" * 5000
+    data = (
+        '<feed xmlns="http://www.w3.org/2005/Atom"><title>t</title><entry><id>e1</id>'
+        '<link href="https://a.example/e1"/><content type="xhtml">'
+        f'<div xmlns="http://www.w3.org/1999/xhtml"><img src="{image}"/>Photo</div>'
+        "</content></entry></feed>"
+    )
+    assert parse_feed(data.encode()).episodes[0].description_text == "Photo"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"<!--" * 1_000_000 + b"<!ENTITY x 'y'><rss/>",
+        b'<rss xmlns:podcast="https://podcastindex.org/namespace/1.0"><channel><title>t</title>'
+        + b"<podcast:liveItem>" * 300_000,
+        b"<rss><channel>" + b"<x>" * 50_000 + b"</x>" * 50_000 + b"</channel></rss>",
+    ],
+    ids=["unclosed-comments", "unclosed-live-items", "deep-nesting"],
+)
+def test_pathological_markup_stays_linear(data):
+    started = time.process_time()
+    with contextlib.suppress(FeedError):
+        parse_feed(data)
+    assert time.process_time() - started < 3
+
+
 def test_external_dtd_is_never_loaded():
     feed = load("external_dtd_system.xml")
     assert feed.title == "External DTD, no entities"
@@ -465,7 +529,8 @@ def test_external_dtd_is_never_loaded():
 
 def test_entity_text_inside_cdata_or_comments_is_not_a_declaration():
     (episode,) = load("entity_in_cdata.xml").episodes
-    assert "&lt;!ENTITY name" in episode.description_html
+    assert episode.title == "Declaring entities"
+    assert "inside a DOCTYPE" in episode.description_text
 
 
 @pytest.mark.parametrize(
@@ -491,7 +556,7 @@ def test_too_large_input_is_refused_before_parsing(monkeypatch):
         parse_feed(b" " * 500 + b"<rss>" + b"x" * 1000)
 
 
-def test_ten_thousand_items_parse_quickly_and_are_capped():
+def test_ten_thousand_items_parse_quickly_keeping_both_ends():
     items = "".join(
         f"<item><title>Episode {n}</title><guid>ep-{n}</guid>"
         f"<link>https://big.example.com/{n}</link>"
@@ -507,11 +572,16 @@ def test_ten_thousand_items_parse_quickly_and_are_capped():
         'xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd"><channel>'
         f"<title>Big</title>{items}<language>en</language></channel></rss>"
     ).encode()
-    started = time.monotonic()
+    started = time.process_time()
     feed = parse_feed(data)
-    assert time.monotonic() - started < 5
+    # About a second of CPU on a laptop. CPU time, not wall time: a busy CI box must
+    # not make this flaky, and the point is the work done.
+    assert time.process_time() - started < 5
     assert len(feed.episodes) == MAX_EPISODES
-    assert feed.episodes[0].guid == "ep-0"
-    assert feed.episodes[-1].guid == f"ep-{MAX_EPISODES - 1}"
+    half = MAX_EPISODES // 2
+    guids = [e.guid for e in feed.episodes]
+    # Newest-first or oldest-first, the newest episodes are among those kept.
+    assert guids[:half] == [f"ep-{n}" for n in range(half)]
+    assert guids[half:] == [f"ep-{n}" for n in range(10_000 - half, 10_000)]
     assert feed.language == "en"  # channel data after the items survives the cut
     assert feed.episodes[-1].duration_seconds == 1800

@@ -20,6 +20,9 @@ from articles.management.base import CleanCommand, UsageError
 
 
 class Command(CleanCommand):
+    # Parsing needs no system checks, and running them would import every URL conf,
+    # the API and the search stemmers: most of this command's start-up time.
+    requires_system_checks: list[str] = []
     help = (
         "Parse a feed (RSS, Atom, JSON Feed, podcast or YouTube channel) from a local file, "
         "an http(s) URL or '-' for stdin, without storing anything, and print what was "

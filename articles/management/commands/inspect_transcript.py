@@ -20,6 +20,9 @@ from articles.transcript_data import ParsedTranscript
 
 
 class Command(CleanCommand):
+    # Parsing needs no system checks, and running them would import every URL conf,
+    # the API and the search stemmers: most of this command's start-up time.
+    requires_system_checks: list[str] = []
     help = (
         "Parse a transcript (WebVTT, SRT, YouTube SBV, Podcasting 2.0 JSON or HTML, or "
         "plain text) from a local file, an http(s) URL or '-' for stdin, without storing "
