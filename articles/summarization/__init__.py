@@ -7,7 +7,7 @@ loads an HTTP client.
 
 from __future__ import annotations
 
-from articles.summarization.base import Summarizer, SummarizationError, TopicChoice
+from articles.summarization.base import SummarizationError, Summarizer, TopicChoice
 
 BACKENDS = ("extractive", "llm")
 

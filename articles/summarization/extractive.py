@@ -10,13 +10,19 @@ Pipeline
      speaker turns, and a length cap for unpunctuated captions);
   4. drop whole sentences that are greetings, sponsor reads or channel housekeeping;
   5. weigh words with TF-IDF over sentences and find topical sections by lexical
-     cohesion (TextTiling-style depth scores), in time order;
-  6. rank sentences by graph centrality (LexRank on TF-IDF cosine) combined with
-     the coverage of frequent concepts, a length prior and a small position prior,
-     and pick them with MMR so that the digest does not repeat itself;
-  7. build the TL;DR, one key point per section (heading from the section's most
-     distinctive n-gram, body, start second, verbatim quote) and a conclusion from
-     the closing section; scoring.py scores it and picks a topic and tags.
+     cohesion (TextTiling depth scores, deepened where a speaker says "let's talk
+     about..."), in time order, five to ten of them depending on length;
+  6. rank sentences by graph centrality (LexRank on TF-IDF cosine) plus the coverage
+     of frequent concepts, with small priors (length, opening, agenda words, the
+     host's voice) and MMR so that the digest does not repeat itself;
+  7. build the TL;DR (the episode's own statement of its subject, then its most
+     central sentence), a conclusion from the closing stretch, and one key point per
+     section: a heading from the section's most distinctive phrase, a body, the start
+     second of the body's first sentence and a verbatim quote from that segment;
+     scoring.py scores it and picks a topic and tags.
+
+Nothing here reads a reference summary: the weights in TUNING were set once on the
+QMSum validation split (bench/summary_quality.py) and are plain constants.
 """
 
 from __future__ import annotations
@@ -25,7 +31,9 @@ import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
@@ -48,8 +56,36 @@ MIN_WORDS = 150
 MIN_CANDIDATES = 8
 MIN_KEY_POINTS = 5
 MAX_KEY_POINTS = 10
+# Bounds on work and memory for very long transcripts (about nine hours of speech).
+MAX_WORDS = 80_000
+MAX_TERMS = 3_000  # columns of the TF-IDF matrix
+MAX_GRAPH = 3_000  # sentences above which LexRank gives way to centroid similarity
 QUOTE_MIN_WORDS = 6
 QUOTE_MAX_WORDS = 30
+
+# How the parts of a sentence's worth are mixed; set on the QMSum validation split
+# (bench/summary_quality.py), with round values rather than over-fitted ones.
+TUNING: dict[str, float] = {
+    "centrality": 0.5,  # LexRank, 1.0 for an average sentence
+    "coverage": 0.1,  # frequent-concept mass per word**length_exponent
+    "length_exponent": 0.7,
+    "full_length": 12,  # words under which a sentence is discounted
+    "long_length": 40,  # words over which a sentence is discounted
+    "opening_boost": 0.25,  # openings say what an episode is about
+    "cue_boost": 1.2,  # "today we...", "the main goal is...", "announced"
+    "redundancy": 0.7,  # MMR: how much overlap with chosen sentences costs
+    "short_body": 10,  # a body sentence shorter than this gets a second one
+    "words_per_point": 2000,  # one more key point per this many words after 3,000
+    "tldr_opening": 0.2,  # share of the episode where the TL;DR's first sentence is sought
+    "closing_share": 0.12,  # share of the words, at the end, where the conclusion is sought
+    "extra_sections": 2,  # key points allowed beyond the usual count for many subjects
+    "strong_valley": 1.0,  # a valley this many deviations deeper than usual is a new subject
+    "oversized": 1.5,  # a section this many times the mean length is split in two
+    "transition_bonus": 0.5,  # depth added before "let's talk about..." (cosine units)
+    "dangling": 0.8,  # a sentence opening on "which", "but", "so"... needs context
+    "first_speaker": 1.3,  # the host or chair, who frames the discussion
+    "first_person": 0.8,  # "I think my..." is opinion more than content
+}
 
 # --------------------------------------------------------------------------- words
 
@@ -119,45 +155,30 @@ _FILLERS: dict[str, frozenset[str]] = {
     "fr": frozenset("euh euuh heu hum hmm mm mmm bah ben beh bof pff hein".split()),
 }
 
+
+def _phrase_list(text: str) -> tuple[tuple[str, ...], ...]:
+    """'you know|i mean' -> (('you', 'know'), ('i', 'mean'))."""
+    return tuple(tuple(phrase.split()) for phrase in text.split("|"))
+
+
 # Discourse markers that are filler when a pause (punctuation or a turn edge) is next
 # to them; inside a clause they often carry meaning ("you know the answer").
-_PAUSE_FILLERS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "en": (
-        ("you", "know"),
-        ("i", "mean"),
-        ("you", "see"),
-        ("sort", "of"),
-        ("kind", "of"),
-        ("like",),
-        ("basically",),
-        ("actually",),
-        ("literally",),
-        ("so", "yeah"),
-        ("or", "whatever"),
-        ("and", "stuff"),
-        ("or", "something"),
-        ("and", "so", "on"),
+_PAUSE_FILLERS = {
+    "en": _phrase_list(
+        "you know|i mean|you see|sort of|kind of|like|basically|actually|literally|so yeah"
+        "|or whatever|and stuff|or something|and so on|yeah|yep|okay|ok|alright|nah|oh|wow"
+        "|kay|'kay|of course"
     ),
-    "fr": (
-        ("tu", "vois"),
-        ("tu", "sais"),
-        ("vous", "voyez"),
-        ("vous", "savez"),
-        ("voilà",),
-        ("quoi",),
-        ("genre",),
-        ("enfin",),
-        ("disons",),
-        ("bon",),
-        ("bref",),
-        ("en", "gros"),
+    "fr": _phrase_list(
+        "tu vois|tu sais|vous voyez|vous savez|voilà|quoi|genre|enfin|disons|bon|bref|en gros"
+        "|ouais|ok|d'accord|bien sûr"
     ),
 }
 
 # Markers that are filler in any position.
-_ALWAYS_FILLERS: dict[str, tuple[tuple[str, ...], ...]] = {
-    "en": (("you", "know", "what", "i", "mean"),),
-    "fr": (("du", "coup"), ("en", "fait"), ("tu", "vois"), ("tu", "sais")),
+_ALWAYS_FILLERS = {
+    "en": _phrase_list("you know what i mean"),
+    "fr": _phrase_list("du coup|en fait|tu vois|tu sais"),
 }
 
 # Words that open a spoken sentence without adding to it ("Okay, so the plan is...").
@@ -168,8 +189,15 @@ _OPENERS: dict[str, frozenset[str]] = {
     "fr": frozenset("alors bon ben bah ouais oui donc et bref voilà enfin euh ok".split()),
 }
 
-# Short words that look like prefixes of the next word but are real words.
-_NOT_FALSE_STARTS = frozenset("a an i in on at to of is it as be we he me my no so or".split())
+# Hedges that open a sentence; dropped there and nowhere else.
+_HEDGES = {
+    "en": _phrase_list(
+        "i think|i guess|i believe|i suppose|i mean|i would say|i'd say|i feel like|i feel"
+        "|we think|it seems like"
+    ),
+    "fr": _phrase_list("je pense|je crois|je trouve|on va dire|je dirais|il me semble"),
+}
+
 _LETTER_WORDS = frozenset("a i o à y ô".split())
 _REPEAT_OK = frozenset({"that", "had", "is", "very", "bye", "no", "ha", "vous", "nous"})
 _ANNOTATIONS = frozenset(
@@ -192,6 +220,7 @@ _GREETING = {
         r"|^(bye|goodbye|cheers)\b|\bi'?m your host\b|\buntil next time\b"
         r"|\bthat'?s (it|all) for (today|this week|this episode|now)\b"
         r"|\bthank you (all|everyone|everybody)\b|\bhave a (good|great|nice) (one|day|week)\b"
+        r"|\b(i'?m here with|i'?m joined by|with me (today|as always|again|this week))\b"
     ),
     "fr": re.compile(
         r"^(bonjour|salut|bonsoir|coucou)\b|\bbienvenue (à|a|dans|sur)\b"
@@ -200,6 +229,7 @@ _GREETING = {
         r"|\bà (la semaine prochaine|bientôt|très vite|la prochaine)\b"
         r"|\bc'est tout pour (aujourd'hui|cette semaine|cet épisode)\b"
         r"|\bmerci (à tous|à toutes|à vous)\b|^(au revoir|salut)\b"
+        r"|\bavec moi (comme|aujourd'hui|cette semaine|il y a|pour)|^je suis .{0,40}votre hôte"
     ),
 }
 _HOUSEKEEPING = {
@@ -245,6 +275,32 @@ _RETURN = {
     "fr": re.compile(r"\b(revenons|reprenons|on reprend|retour à|bref)\b"),
 }
 
+# Openers that lean on the previous sentence; such a sentence reads badly alone.
+_DANGLING = {
+    "en": frozenset(
+        "which but because so and or also then plus exactly whereas although though".split()
+    ),
+    "fr": frozenset("qui mais parce donc et ou puis aussi sauf car alors".split()),
+}
+
+_FIRST_PERSON = {
+    "en": frozenset("i i'm i've i'll i'd me my".split()),
+    "fr": frozenset("je j'ai moi mon ma mes".split()),
+}
+
+# Words with which a speaker moves to the next subject: a likely section boundary.
+_TRANSITIONS = {
+    "en": re.compile(
+        r"^(let'?s (talk|move|turn|get to|switch)|moving on|next( up| topic| item)?\b"
+        r"|last (topic|thing|story|item)|another (story|topic)|on to|turning to|speaking of"
+        r"|(the )?(first|second|third|final) (topic|item|story)|item (\d+|one|two|three))"
+    ),
+    "fr": re.compile(
+        r"^(passons|parlons|dernier sujet|autre sujet|on passe|place à|changeons"
+        r"|(le )?(premier|deuxième|second|troisième) (sujet|point)|sujet suivant)"
+    ),
+}
+
 # Sentences that announce the subject or conclude; a small prior, not a rule.
 _AGENDA_CUES = {
     "en": re.compile(
@@ -270,15 +326,23 @@ _CONCLUSION_CUES = {
 
 _TOKEN_RE = re.compile(
     r"(?:[A-Za-z]\.){2,}"  # U.S., e.g., i.e. stay one token
-    r"|\d+(?:[.,:]\d+)*%?"  # 74.4%, 1,200, 10:30
-    r"|[^\W\d_]+(?:[-'’][^\W\d_]+)*"  # words, contractions, hyphenated words
-    r"|\w+"
-    r"|[^\w\s]"
+    r"|\d+(?:[.,:]\d+)+%?"  # 74.4%, 1,200, 10:30
+    r"|[^\W_]+(?:[-'’][^\W_]+)*%?"  # words, contractions, hyphenated words, x86, 5G, 50%
+    r"|[^\w\s]|_"  # punctuation; "_" too, so that "T_V_" keeps its spelling but counts as T, V
 )
 _TERMINAL = frozenset(".!?…")
 _NO_SPACE_BEFORE = frozenset(",.;:!?%)]}…")
 _NO_SPACE_AFTER = frozenset("([{$")
-_CONNECTORS = {"en": frozenset({"of", "for", "and"}), "fr": frozenset({"de", "du", "des", "d"})}
+_CONNECTORS = {"en": frozenset({"of"}), "fr": frozenset({"de", "du", "des"})}
+
+
+_ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|presqu)'(?=\w)")
+
+
+def content_form(word: str, language: str) -> str:
+    """The word a French elision hides ("l'énergie" -> "énergie"); other words unchanged."""
+    word = word.lower().replace("’", "'")
+    return _ELISION.sub("", word) if language == "fr" else word
 
 
 def words_of(text: str) -> list[str]:
@@ -286,12 +350,20 @@ def words_of(text: str) -> list[str]:
     return [t.lower() for t in _TOKEN_RE.findall(text) if t[0].isalnum()]
 
 
+# Longest first: plural, feminine and verb endings that hide a shared stem.
+_FR_SUFFIXES = tuple(
+    "ements ement ations ation euses euse eurs eur ées és ée er ez es e s x".split()
+)
+
+
+@lru_cache(maxsize=65536)
 def stem(word: str, language: str) -> str:
     """A light suffix stripper: enough to match 'models' with 'model' when counting."""
     w = word.lower().replace("’", "'")
     if language == "fr":
-        for suffix in ("ements", "ement", "ations", "ation", "euses", "euse", "eurs", "eur",
-                       "ées", "és", "ée", "er", "ez", "es", "e", "s", "x"):
+        if w.endswith(("enne", "ennes")):
+            return w[: w.rindex("enne") + 2]  # européennes -> européen
+        for suffix in _FR_SUFFIXES:
             if w.endswith(suffix) and len(w) - len(suffix) >= 3:
                 return w[: -len(suffix)]
         return w
@@ -310,11 +382,56 @@ def stem(word: str, language: str) -> str:
     return w
 
 
+# Verb forms make poor titles ("Called Korvo Lost"); without a tagger, endings and a
+# few frequent verbs keep most of them out of headings and tags.
+_EN_VERBS = frozenset(
+    "said says told asked lost found made took gave went came called added announced "
+    "agreed decided expected reported launched released shipped signed started wanted "
+    "needed tried used seems include includes including".split()
+)
+_FR_VERBS = frozenset(
+    "fait font dit ont sont était étaient peut peuvent doit doivent devront va vont "
+    "publié annoncé lancé signé levé expliqué permet permettent".split()
+)
+
+
+def _en_verbish(word: str) -> bool:
+    return word in _EN_VERBS or (len(word) > 4 and word.endswith("ed"))
+
+
+def _fr_verbish(word: str) -> bool:
+    return word in _FR_VERBS or word.endswith(("aient", "ait", "erait", "eront", "entrent"))
+
+
+_VERBISH = {"en": _en_verbish, "fr": _fr_verbish}
+
+# Stems too vague to title a key point on their own.
+_GENERIC = {
+    "en": frozenset(
+        stem(w, "en")
+        for w in "people person time way idea question problem point part case fact sense reason "
+        "example number bit day week year today minute moment strange cool alright great good "
+        "nice fine sure exactly percent meeting guy guys everybody someone stuff important "
+        "different big small whole kind sort lot million billion thousand hundred two three four "
+        "five six seven eight nine ten twenty thirty forty fifty sixty seventy eighty ninety "
+        "dollars euros".split()
+    ),
+    "fr": frozenset(
+        stem(w, "fr")
+        for w in "gens personne temps façon idée question problème point partie cas fait sens "
+        "raison exemple nombre jour semaine année moment truc chose important différent grand "
+        "petit gros bon super génial vrai près deux trois quatre cinq six sept huit neuf dix "
+        "vingt trente quarante cinquante soixante cent mille million milliard euros dollars".split()
+    ),
+}
+
+
 def detect_language(text: str) -> str:
     """'fr' when French function words outnumber English ones, else 'en'."""
-    en_markers = {"the", "and", "is", "of", "to", "that", "it", "with", "this", "you", "we"}
-    fr_markers = {"le", "la", "les", "et", "est", "des", "une", "que", "qui", "pour", "pas",
-                  "dans", "c'est", "je", "nous", "ça", "du", "on"}
+    en_markers = set("the and is of to that it with this you we".split())
+    fr_markers = set(
+        "le la les et est des une que qui pour pas dans c'est je nous ça du on".split()
+    )
     counts = Counter(words_of(text[:200_000]))
     en = sum(counts[w] for w in en_markers)
     fr = sum(counts[w] for w in fr_markers)
@@ -356,7 +473,6 @@ class Prepared:
     sentences: list[Sentence]
     raw_words: int
     dropped_words: int
-    dropped_sentences: list[str] = field(default_factory=list)
 
 
 def _tokenize(segment_index: int, text: str) -> list[Token]:
@@ -378,7 +494,7 @@ def _drop_span(tokens: list[Token], i: int, j: int) -> None:
             before.dropped = True
     elif before is not None and before.text == "," and (after is None or after.text in _TERMINAL):
         before.dropped = True
-    elif after is not None and after.text in {"-", "—", "–", "..."}:
+    elif after is not None and after.text in {"-", "—", "–", "…"}:
         after.dropped = True
 
 
@@ -393,6 +509,23 @@ def _matches(lowered: list[str], i: int, phrase: tuple[str, ...]) -> bool:
     return tuple(lowered[i : i + len(phrase)]) == phrase
 
 
+def _by_first_word(
+    phrases: Iterable[tuple[str, ...]],
+) -> dict[str, tuple[tuple[str, ...], ...]]:
+    index: dict[str, list[tuple[str, ...]]] = defaultdict(list)
+    for phrase in phrases:
+        index[phrase[0]].append(phrase)
+    # Longest first, so "you know what I mean" wins over "you know".
+    return {k: tuple(sorted(v, key=len, reverse=True)) for k, v in index.items()}
+
+
+# Filler phrases looked up by their first word: cleaning is one dict probe per token.
+_FILLER_INDEX = {
+    lang: (_by_first_word(_ALWAYS_FILLERS[lang]), _by_first_word(_PAUSE_FILLERS[lang]))
+    for lang in ("en", "fr")
+}
+
+
 def _clean_tokens(tokens: list[Token], language: str) -> None:
     """Mark fillers, disfluencies and sound annotations as dropped, in place."""
     lowered = [t.text.lower().replace("’", "'") for t in tokens]
@@ -400,21 +533,22 @@ def _clean_tokens(tokens: list[Token], language: str) -> None:
     n = len(tokens)
     # Sound annotations: [music], (laughter).
     for i, tok in enumerate(tokens):
-        if tok.text in "[(" and i + 2 < n and tokens[i + 2].text in "])":
-            if tok.text == "[" or lowered[i + 1] in _ANNOTATIONS:
-                _drop_span(tokens, i, i + 3)
+        closed = tok.text in "[(" and i + 2 < n and tokens[i + 2].text in "])"
+        if closed and (tok.text == "[" or lowered[i + 1] in _ANNOTATIONS):
+            _drop_span(tokens, i, i + 3)
+    always, pause = _FILLER_INDEX[language]
     for i, low in enumerate(lowered):
         if tokens[i].dropped or not tokens[i].word:
             continue
         if low in fillers:
             _drop_span(tokens, i, i + 1)
             continue
-        for phrase in _ALWAYS_FILLERS[language]:
+        for phrase in always.get(low, ()):
             if _matches(lowered, i, phrase):
                 _drop_span(tokens, i, i + len(phrase))
                 break
         else:
-            for phrase in _PAUSE_FILLERS[language]:
+            for phrase in pause.get(low, ()):
                 j = i + len(phrase)
                 if _matches(lowered, i, phrase) and _at_pause(tokens, i, j):
                     # "like" before a comma is filler; "I like it." is not.
@@ -422,10 +556,10 @@ def _clean_tokens(tokens: list[Token], language: str) -> None:
                         continue
                     _drop_span(tokens, i, j)
                     break
-    _drop_repeats(tokens, lowered)
+    _drop_repeats(tokens, lowered, language)
 
 
-def _drop_repeats(tokens: list[Token], lowered: list[str]) -> None:
+def _drop_repeats(tokens: list[Token], lowered: list[str], language: str) -> None:
     """Drop stutters ('the the'), repeated pairs ('on a on a') and false starts ('sh shared')."""
     kept = [i for i, t in enumerate(tokens) if not t.dropped and t.word]
     for a, b in zip(kept, kept[1:], strict=False):
@@ -437,10 +571,9 @@ def _drop_repeats(tokens: list[Token], lowered: list[str]) -> None:
         elif (
             len(wa) < len(wb)
             and wb.startswith(wa)
-            and wa not in _NOT_FALSE_STARTS
+            and wa not in STOPWORDS[language]  # "the there", "in into" are real words
             and len(wa) <= 4
-            and all(not t.word for t in tokens[a + 1 : b])
-            and all(t.text in {"-", "—", "–"} or t.dropped for t in tokens[a + 1 : b])
+            and all(t.dropped or t.text in {"-", "—", "–"} for t in tokens[a + 1 : b])
         ):
             tokens[a].dropped = True
             for t in tokens[a + 1 : b]:
@@ -463,7 +596,11 @@ def _join(tokens: Sequence[Token]) -> str:
     for tok in tokens:
         if prev is not None:
             adjacent = prev.seg == tok.seg and prev.end == tok.start
-            if not adjacent and tok.text not in _NO_SPACE_BEFORE and prev.text not in _NO_SPACE_AFTER:
+            if (
+                not adjacent
+                and tok.text not in _NO_SPACE_BEFORE
+                and prev.text not in _NO_SPACE_AFTER
+            ):
                 parts.append(" ")
         parts.append(tok.text)
         prev = tok
@@ -552,6 +689,18 @@ def _strip_openers(run: list[Token], language: str) -> list[Token]:
             continue
         break
     body = run[start:]
+    # "I think we should..." -> "We should...": the hedge is the speaker's, not the point.
+    lowered = [t.text.lower().replace("’", "'") for t in body]
+    for phrase in _HEDGES[language]:
+        size = len(phrase)
+        if tuple(lowered[:size]) == phrase and sum(t.word for t in body[size:]) >= 5:
+            for t in body[:size]:
+                t.dropped = True
+            body = body[size:]
+            while body and (not body[0].word or body[0].text.lower() in {"that", "que"}):
+                body[0].dropped = True
+                body = body[1:]
+            break
     while body and not body[-1].word and body[-1].text not in _TERMINAL | {")", '"', "%"}:
         body[-1].dropped = True
         body = body[:-1]
@@ -578,13 +727,13 @@ def prepare(transcript: TranscriptInput, language: str, *, clean: bool = True) -
         for tokens in seg_tokens:
             _clean_tokens(tokens, language)
     sentences: list[Sentence] = []
-    dropped_sentences: list[str] = []
     for run in _sentence_runs(segments, seg_tokens):
         body = _strip_openers(run, language) if clean else run
         if not any(t.word for t in body):
             continue
         words = [t.text.lower().replace("’", "'") for t in body if t.word]
-        terms = [stem(w, language) for w in words if w not in stop and len(w) > 1]
+        forms = [content_form(w, language) for w in words]
+        terms = [stem(w, language) for w in forms if w not in stop and len(w) > 1]
         seg = body[0].seg
         sentences.append(
             Sentence(
@@ -598,7 +747,7 @@ def prepare(transcript: TranscriptInput, language: str, *, clean: bool = True) -
             )
         )
     if clean:
-        sentences, dropped_sentences = _drop_non_content(sentences, language)
+        sentences = _drop_non_content(sentences, language)
     kept_words = sum(len(s.words) for s in sentences)
     for i, sentence in enumerate(sentences):
         sentence.index = i
@@ -609,7 +758,6 @@ def prepare(transcript: TranscriptInput, language: str, *, clean: bool = True) -
         sentences=sentences,
         raw_words=raw_words,
         dropped_words=max(0, raw_words - kept_words),
-        dropped_sentences=dropped_sentences,
     )
 
 
@@ -621,38 +769,36 @@ def _is_candidate(sentence: Sentence) -> bool:
     return not sentence.text.endswith("?")
 
 
-def _drop_non_content(
-    sentences: list[Sentence], language: str
-) -> tuple[list[Sentence], list[str]]:
-    """Remove greetings, housekeeping and sponsor reads (a read runs over several sentences)."""
+def _drop_non_content(sentences: list[Sentence], language: str) -> list[Sentence]:
+    """Remove greetings, housekeeping and sponsor reads (a read runs over several sentences).
+
+    A read starts at a sponsor phrase and goes on while the sentences stay in the same
+    turn or keep selling (codes, offers, web addresses), up to ten sentences, or until
+    the host says they are back to the show.
+    """
     kept: list[Sentence] = []
-    dropped: list[str] = []
-    in_ad = 0  # sentences left in the current sponsor read, at most
+    in_ad = 0  # sentences the current sponsor read may still run on
     ad_seg = -1
     for s in sentences:
         low = s.text.lower()
         if _SPONSOR[language].search(low):
             in_ad, ad_seg = 10, s.seg
-            dropped.append(s.text)
             continue
         if in_ad:
             if _RETURN[language].search(low):
                 in_ad = 0
                 if len(s.words) < 10:
-                    dropped.append(s.text)
-                    continue
+                    continue  # "Okay, back to the show."
             elif s.seg == ad_seg or _COMMERCIAL[language].search(low):
                 in_ad -= 1
                 ad_seg = s.seg
-                dropped.append(s.text)
                 continue
             else:
                 in_ad = 0
         if _GREETING[language].search(low) or _HOUSEKEEPING[language].search(low):
-            dropped.append(s.text)
             continue
         kept.append(s)
-    return kept, dropped
+    return kept
 
 
 # ---------------------------------------------------------------------- weighting
@@ -661,8 +807,6 @@ def _drop_non_content(
 @dataclass(slots=True)
 class Weights:
     matrix: np.ndarray  # sentences x shared terms, rows L2-normalised TF-IDF
-    idf: dict[str, float]
-    similarity: np.ndarray  # cosine, sentences x sentences
 
 
 def _weights(sentences: Sequence[Sentence]) -> Weights:
@@ -673,7 +817,9 @@ def _weights(sentences: Sequence[Sentence]) -> Weights:
     idf = {t: math.log((n + 1) / (c + 0.5)) for t, c in df.items()}
     # Only terms shared by two sentences can make two sentences similar; the others
     # still count in each row's norm, so that a long rambling sentence is not favoured.
-    shared = {t: i for i, t in enumerate(sorted(t for t, c in df.items() if c >= 2))}
+    # Memory stays bounded on very long episodes: the most widespread terms only.
+    common = sorted((t for t, c in df.items() if c >= 2), key=lambda t: (-df[t], t))
+    shared = {t: i for i, t in enumerate(sorted(common[:MAX_TERMS]))}
     matrix = np.zeros((n, max(1, len(shared))), dtype=np.float32)
     norms = np.zeros(n, dtype=np.float32)
     for row, s in enumerate(sentences):
@@ -687,45 +833,76 @@ def _weights(sentences: Sequence[Sentence]) -> Weights:
                 matrix[row, col] = w
         norms[row] = math.sqrt(total) or 1.0
     matrix /= norms[:, None]
-    similarity = matrix @ matrix.T
-    np.fill_diagonal(similarity, 0.0)
-    return Weights(matrix=matrix, idf=idf, similarity=similarity)
+    return Weights(matrix=matrix)
 
 
-def _lexrank(similarity: np.ndarray, damping: float = 0.85, iterations: int = 40) -> np.ndarray:
-    """Stationary distribution of a random walk on the similarity graph (LexRank)."""
+def _centrality(matrix: np.ndarray) -> np.ndarray:
+    """How central each sentence is, 1.0 for an average one.
+
+    LexRank on the cosine graph; past MAX_GRAPH sentences the n-by-n graph would cost
+    too much memory, and the cosine with the whole episode's centroid stands in.
+    """
+    n = matrix.shape[0]
+    if n <= MAX_GRAPH:
+        similarity = matrix @ matrix.T
+        np.fill_diagonal(similarity, 0.0)
+        return _lexrank(similarity) * n
+    centroid = matrix.sum(axis=0)
+    typical = matrix @ (centroid / (float(np.linalg.norm(centroid)) or 1.0))
+    return typical / (float(typical.mean()) or 1.0)
+
+
+def _lexrank(similarity: np.ndarray, damping: float = 0.85, iterations: int = 50) -> np.ndarray:
+    """Stationary distribution of a random walk on the similarity graph (LexRank).
+
+    The similarity is symmetric, so the walk's step is one matrix-vector product
+    with the rank divided by the row sums; no transition matrix is built.
+    """
     n = similarity.shape[0]
-    sums = similarity.sum(axis=1, keepdims=True)
-    transition = np.where(sums > 0, similarity / np.where(sums > 0, sums, 1.0), 1.0 / n)
-    rank = np.full(n, 1.0 / n, dtype=np.float64)
+    sums = similarity.sum(axis=1).astype(np.float64)
+    isolated = sums <= 0  # a sentence sharing no word jumps anywhere
+    inverse = np.where(isolated, 0.0, 1.0 / np.where(isolated, 1.0, sums))
+    rank = np.full(n, 1.0 / n)
     for _ in range(iterations):
-        nxt = (1 - damping) / n + damping * (transition.T @ rank)
-        if np.abs(nxt - rank).sum() < 1e-7:
-            rank = nxt
-            break
+        spread = similarity @ (rank * inverse).astype(np.float32)
+        nxt = (1 - damping) / n + damping * (spread + rank[isolated].sum() / n)
+        done = np.abs(nxt - rank).sum() < 1e-6
         rank = nxt
+        if done:
+            break
     return rank
 
 
 # ----------------------------------------------------------------------- sections
 
 
-def _section_count(words: int, candidates: int) -> int:
-    """Five key points for a short episode, up to ten for a long one."""
-    wanted = 5 + (words - 3000) // 2000
-    return max(MIN_KEY_POINTS, min(MAX_KEY_POINTS, wanted, candidates - 3))
+def _section_count(words: int, candidates: int) -> tuple[int, int]:
+    """(usual, most) key points: five for a short episode, up to ten for a long one, and
+    room for a few more when the episode keeps changing subject."""
+    wanted = 5 + int((words - 3000) // TUNING["words_per_point"])
+    most = min(MAX_KEY_POINTS, candidates - 3)
+    usual = max(MIN_KEY_POINTS, min(most, wanted))
+    return usual, max(usual, min(most, usual + int(TUNING["extra_sections"])))
 
 
-def _sections(sentences: Sequence[Sentence], matrix: np.ndarray, count: int) -> list[int]:
-    """Indices where sections start, by TextTiling depth scores between word blocks."""
+def _sections(
+    sentences: Sequence[Sentence], matrix: np.ndarray, count: int, ceiling: int, language: str
+) -> list[int]:
+    """Indices where sections start, by TextTiling depth scores between word blocks.
+
+    `count` sections at least, up to `ceiling` when the episode clearly changes subject
+    more often than that (a short news show running through seven stories).
+    """
     n = len(sentences)
     if count <= 1 or n < 2 * count:
         return _even_starts(sentences, count)
     lengths = np.array([max(1, len(s.words)) for s in sentences], dtype=np.float64)
     cum_words = np.concatenate([[0.0], np.cumsum(lengths)])
     total = cum_words[-1]
-    block = max(60.0, total / (count * 4))  # words on each side of a gap
-    cum_vec = np.vstack([np.zeros((1, matrix.shape[1]), dtype=np.float32), np.cumsum(matrix, axis=0)])
+    block = max(140.0, total / (count * 4))  # words on each side of a gap
+    cum_vec = np.vstack(
+        [np.zeros((1, matrix.shape[1]), dtype=np.float32), np.cumsum(matrix, axis=0)]
+    )
     gaps = np.arange(1, n)
     left_from = np.searchsorted(cum_words, cum_words[gaps] - block, side="left")
     right_to = np.searchsorted(cum_words, cum_words[gaps] + block, side="right") - 1
@@ -736,6 +913,13 @@ def _sections(sentences: Sequence[Sentence], matrix: np.ndarray, count: int) -> 
     )
     smooth = np.convolve(cos, np.ones(3) / 3, mode="same")
     depth = _depth_scores(smooth)
+    # A spoken transition ("Let's talk regulation", "Passons à l'énergie") deepens the
+    # gap before it: lexical cohesion alone misses short subjects.
+    transitions = _TRANSITIONS[language]
+    for gap in range(n - 1):
+        if transitions.search(sentences[gap + 1].text.lower()):
+            depth[gap] += TUNING["transition_bonus"]
+    count = _strong_count(depth, count, ceiling)
     min_words = total / (count * 2.5)  # no section shorter than this
     starts = [0]
     for gap in np.argsort(-depth, kind="stable"):
@@ -748,18 +932,63 @@ def _sections(sentences: Sequence[Sentence], matrix: np.ndarray, count: int) -> 
             starts.append(boundary)
     if len(starts) < count:
         return _even_starts(sentences, count)
-    return sorted(starts)
+    return _split_oversized(sorted(starts), depth, cum_words, min_words, ceiling)
+
+
+def _split_oversized(
+    starts: list[int], depth: np.ndarray, cum_words: np.ndarray, min_words: float, ceiling: int
+) -> list[int]:
+    """Split sections much longer than the others at their deepest inner valley, while
+    the ceiling allows: a long section usually hides two subjects that share words."""
+    total = float(cum_words[-1])
+    while len(starts) < ceiling:
+        edges = [*starts, len(cum_words) - 1]
+        sizes = [cum_words[b] - cum_words[a] for a, b in zip(edges, edges[1:], strict=False)]
+        longest = int(np.argmax(sizes))
+        if sizes[longest] < TUNING["oversized"] * total / len(starts):
+            break
+        lo, hi = edges[longest], edges[longest + 1]
+        inner = [
+            g
+            for g in range(lo, hi - 1)
+            if cum_words[g + 1] - cum_words[lo] >= min_words
+            and cum_words[hi] - cum_words[g + 1] >= min_words
+        ]
+        if not inner:
+            break
+        starts = sorted([*starts, max(inner, key=lambda g: depth[g]) + 1])
+    return starts
+
+
+def _strong_count(depth: np.ndarray, count: int, ceiling: int) -> int:
+    """Sections suggested by clearly deep valleys, kept between count and ceiling."""
+    valleys = depth[depth > 0]
+    if valleys.size < 2:
+        return count
+    cutoff = valleys.mean() + TUNING["strong_valley"] * valleys.std()
+    return max(count, min(ceiling, int((valleys > cutoff).sum()) + 1))
 
 
 def _depth_scores(values: np.ndarray) -> np.ndarray:
-    """How deep each similarity valley is compared with the peaks on both sides."""
+    """TextTiling depth: how far each valley lies below the peaks it climbs to on each side.
+
+    Only local minima can be boundaries; elsewhere the depth is zero.
+    """
     n = len(values)
-    left_peak = np.maximum.accumulate(values)
-    right_peak = np.maximum.accumulate(values[::-1])[::-1]
-    # Peaks are searched only until the curve turns down again, as TextTiling does,
-    # approximated here by the running maxima, which is close and linear in time.
-    depth = (left_peak - values) + (right_peak - values)
-    return depth if n else values
+    depth = np.zeros(n)
+    for i in range(n):
+        here = values[i]
+        if (i > 0 and values[i - 1] < here) or (i + 1 < n and values[i + 1] < here):
+            continue
+        left = j = i
+        while j > 0 and values[j - 1] >= values[j]:
+            j -= 1
+        left = values[j]
+        k = i
+        while k + 1 < n and values[k + 1] >= values[k]:
+            k += 1
+        depth[i] = (left - here) + (values[k] - here)
+    return depth
 
 
 def _even_starts(sentences: Sequence[Sentence], count: int) -> list[int]:
@@ -795,47 +1024,87 @@ def _concepts(sentence: Sentence) -> set[str]:
     return set(t) | {f"{a} {b}" for a, b in zip(t, t[1:], strict=False)}
 
 
-def _scores(
-    prepared: Prepared, weights: Weights, concept_weight: dict[str, float]
-) -> np.ndarray:
-    """A sentence's worth before redundancy: centrality, concept mass, length, position."""
+def _scores(prepared: Prepared, weights: Weights, concept_weight: dict[str, float]) -> np.ndarray:
+    """A sentence's worth before redundancy: centrality and concept mass, times priors."""
     sentences = prepared.sentences
     n = len(sentences)
-    central = _lexrank(weights.similarity) * n  # 1.0 is an average sentence
-    agenda = _AGENDA_CUES[prepared.language]
+    central = _centrality(weights.matrix)
+    first_speaker = next((seg.speaker for seg in prepared.segments if seg.speaker), "")
     out = np.zeros(n)
     for i, s in enumerate(sentences):
         if not s.candidate:
             continue
         mass = sum(concept_weight.get(c, 0.0) for c in _concepts(s))
-        length = len(s.words)
-        density = mass / (length**0.7)
-        length_prior = min(1.0, length / 12) * (1.0 if length <= 40 else 40 / length)
-        position = 1.0 + 0.25 * math.exp(-6 * i / n)
-        cue = 1.2 if agenda.search(s.text.lower()) else 1.0
-        out[i] = (0.5 * central[i] + density / 10) * length_prior * position * cue
+        density = mass / (len(s.words) ** TUNING["length_exponent"])
+        worth = TUNING["centrality"] * central[i] + TUNING["coverage"] * density
+        position = 1.0 + TUNING["opening_boost"] * math.exp(-6 * i / n)
+        out[i] = worth * _length_prior(len(s.words)) * position * _cues(prepared, s, first_speaker)
     return out
 
 
-def _mmr_pick(
-    pool: Iterable[int],
-    scores: np.ndarray,
-    similarity: np.ndarray,
-    chosen: Sequence[int],
-    *,
-    redundancy: float = 0.7,
-) -> int | None:
-    """The best sentence of the pool once its overlap with what is chosen is discounted."""
-    taken = set(chosen)
-    candidates = [i for i in pool if i not in taken and scores[i] > 0]
-    best, best_value = None, -math.inf
-    top = max((scores[i] for i in candidates), default=0.0) or 1.0
-    for i in candidates:
-        overlap = max((similarity[i, j] for j in chosen), default=0.0)
-        value = scores[i] / top - redundancy * overlap
-        if value > best_value:
-            best, best_value = i, value
-    return best
+def _length_prior(length: int) -> float:
+    """Fragments and run-ons both read badly on a page."""
+    prior = min(1.0, length / TUNING["full_length"])
+    if length > TUNING["long_length"]:
+        prior *= TUNING["long_length"] / length
+    return prior
+
+
+def _cues(prepared: Prepared, sentence: Sentence, first_speaker: str) -> float:
+    """Small multipliers from how a sentence is said and by whom."""
+    language = prepared.language
+    factor = TUNING["cue_boost"] if _AGENDA_CUES[language].search(sentence.text.lower()) else 1.0
+    if sentence.words[0] in _DANGLING[language]:
+        factor *= TUNING["dangling"]
+    if first_speaker and prepared.segments[sentence.seg].speaker == first_speaker:
+        factor *= TUNING["first_speaker"]
+    if _FIRST_PERSON[language].intersection(sentence.words):
+        factor *= TUNING["first_person"]
+    return factor
+
+
+class _Selection:
+    """What is chosen so far, and each sentence's highest cosine with it (for MMR).
+
+    The overlap vector is updated once per chosen sentence, so no sentence-by-sentence
+    similarity matrix is kept while choosing.
+    """
+
+    def __init__(self, matrix: np.ndarray, scores: np.ndarray) -> None:
+        self.matrix = matrix
+        self.scores = scores
+        self.chosen: list[int] = []
+        self.taken = np.zeros(matrix.shape[0], dtype=bool)
+        self.overlap = np.zeros(matrix.shape[0], dtype=np.float32)
+
+    def add(self, index: int) -> None:
+        self.chosen.append(index)
+        self.taken[index] = True
+        np.maximum(self.overlap, self.matrix @ self.matrix[index], out=self.overlap)
+
+    def best(
+        self,
+        pool: Iterable[int],
+        *,
+        scores: np.ndarray | None = None,
+        redundancy: float | None = None,
+    ) -> int | None:
+        """The best sentence of the pool once its overlap with the chosen is discounted."""
+        worth = self.scores if scores is None else scores
+        penalty = TUNING["redundancy"] if redundancy is None else redundancy
+        index = np.fromiter(pool, dtype=np.int64)
+        if index.size:
+            index = index[~self.taken[index] & (worth[index] > 0)]
+        if not index.size:
+            return None
+        values = worth[index] / worth[index].max() - penalty * self.overlap[index]
+        return int(index[int(np.argmax(values))])
+
+    def take(self, pool: Iterable[int], **options: Any) -> int | None:
+        pick = self.best(pool, **options)
+        if pick is not None:
+            self.add(pick)
+        return pick
 
 
 # ------------------------------------------------------------------------ phrases
@@ -854,18 +1123,21 @@ def _phrases(sentence: Sentence, language: str) -> Iterable[tuple[str, str]]:
     """Noun-phrase-like n-grams (1-3 content words, 'of'/'de' allowed inside)."""
     stop = STOPWORDS[language]
     connectors = _CONNECTORS[language]
-    words = [t.text for t in sentence.tokens if t.word]
-    lows = [w.lower().replace("’", "'") for w in words]
+    raw = [t.text for t in sentence.tokens if t.word]
+    lows = [content_form(w, language) for w in raw]
+    # Show "énergie" for "l'énergie": the elided article belongs to the sentence.
+    words = [w[len(w) - len(low) :] for w, low in zip(raw, lows, strict=True)]
     n = len(words)
+    verbish = _VERBISH[language]
     for i in range(n):
-        if lows[i] in stop or len(lows[i]) < 3 or lows[i].isdigit():
+        if lows[i] in stop or len(lows[i]) < 3 or lows[i].isdigit() or verbish(lows[i]):
             continue
         content = 0
         for j in range(i, min(n, i + 4)):
             low = lows[j]
             if low in connectors and j > i:
                 continue
-            if low in stop or len(low) < 2:
+            if low in stop or len(low) < 2 or verbish(low):
                 break
             content += 1
             if content > 3:
@@ -880,6 +1152,8 @@ def _phrase_table(
 ) -> list[dict[str, Phrase]]:
     table: list[dict[str, Phrase]] = [{} for _ in sections]
     for s in sentences:
+        if not s.candidate:
+            continue  # headings are made of what the digest could show
         bucket = table[s.section]
         for key, surface in _phrases(s, language):
             phrase = bucket.get(key)
@@ -897,17 +1171,34 @@ def _rank_phrases(table: list[dict[str, Phrase]]) -> list[list[tuple[float, Phra
         spread.update(bucket.keys())
     ranked: list[list[tuple[float, Phrase]]] = []
     for bucket in table:
-        items = []
+        items, once = [], []
         for key, phrase in bucket.items():
             tf = sum(phrase.surface.values())
             size = key.count(" ") + 1
-            if tf < 2 and size == 1:
-                continue
             weight = tf * math.log(1 + k / spread[key]) * (1.0 + 0.6 * (size - 1))
-            items.append((weight, phrase))
+            # A phrase said once is usually a chance collocation, not the subject.
+            (items if tf >= 2 else once).append((weight, phrase))
+        if not items:
+            items = [x for x in once if " " in x[1].key]
+        items = _maximal(items)
         items.sort(key=lambda x: (-x[0], x[1].key))
         ranked.append(items)
     return ranked
+
+
+def _maximal(items: list[tuple[float, Phrase]]) -> list[tuple[float, Phrase]]:
+    """Drop a phrase said (almost) only inside a longer one: "code de bonnes" when
+    "code de bonnes pratiques" is as frequent. Keys are stems, connectors left out."""
+    counts = {p.key: sum(p.surface.values()) for _w, p in items}
+    covered: set[str] = set()
+    for key, count in counts.items():
+        parts = key.split()
+        if len(parts) < 2:
+            continue
+        for sub in (" ".join(parts[1:]), " ".join(parts[:-1])):
+            if sub in counts and counts[sub] <= count / 0.75:
+                covered.add(sub)
+    return [x for x in items if x[1].key not in covered]
 
 
 def _title(phrase: str, language: str) -> str:
@@ -915,7 +1206,7 @@ def _title(phrase: str, language: str) -> str:
     words = phrase.split()
     if language == "fr":
         # French titles capitalise the first word only (and keep proper nouns as said).
-        return words[0][:1].upper() + words[0][1:] + ("" if len(words) == 1 else " " + " ".join(words[1:]))
+        return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
     out = []
     for i, w in enumerate(words):
         if any(c.isupper() for c in w) or (i and w.lower() in small):
@@ -926,26 +1217,55 @@ def _title(phrase: str, language: str) -> str:
 
 
 def _heading(
-    ranked: list[tuple[float, Phrase]], used: set[str], language: str, fallback: Sentence
+    ranked: list[tuple[float, Phrase]],
+    used: set[str],
+    language: str,
+    body: Sequence[Sentence],
 ) -> str:
-    picks: list[Phrase] = []
-    for _weight, phrase in ranked:
-        if phrase.key in used or any(phrase.key in u or u in phrase.key for u in used):
+    """A short title for a key point: the section's most distinctive phrase, preferring
+    one that its body actually says, and not one an earlier heading already used."""
+    said = {key for s in body for key, _surface in _phrases(s, language)}
+    options: list[tuple[float, Phrase]] = []
+    for weight, phrase in ranked:
+        words = phrase.key.split()
+        if all(_is_generic(w, language) for w in words) or all(w in used for w in words):
             continue
-        if picks and (phrase.key in picks[0].key or picks[0].key in phrase.key):
-            continue
-        picks.append(phrase)
-        if len(picks) == 2 or phrase.key.count(" "):
-            break
-    if not picks:
-        words = [w for w in fallback.text.rstrip(".!?").split() if w.lower() not in STOPWORDS[language]]
-        return _title(" ".join(words[:3]) or fallback.text[:40], language)
-    for p in picks:
-        used.add(p.key)
-    if len(picks) == 2 and picks[0].key.count(" ") == 0:
-        joiner = " and " if language == "en" else " et "
-        return _title(picks[0].text() + joiner + picks[1].text().lower(), language)
-    return _title(picks[0].text(), language)
+        options.append((weight * (2.0 if phrase.key in said else 1.0), phrase))
+    if not options:
+        return _fallback_heading(body[0], language)
+    options.sort(key=lambda x: (-x[0], x[1].key))
+    weight, first = options[0]
+    if " " not in first.key:
+        # A longer phrase around the same word ("cash" -> "cash flow") titles better.
+        for other_weight, other in options[1:]:
+            if other_weight >= weight / 3 and first.key in other.key.split():
+                weight, first = other_weight, other
+                break
+    used.update(first.key.split())
+    text = first.text()
+    if " " not in first.key:
+        # One word is a thin title; pair it with the next strong, different phrase.
+        for other_weight, other in options[1:]:
+            if other_weight < weight / 2:
+                break
+            if first.key not in other.key.split():
+                used.update(other.key.split())
+                joiner = " and " if language == "en" else " et "
+                text = f"{text}{joiner}{other.text()}"
+                break
+    return _title(text, language)
+
+
+def _is_generic(term: str, language: str) -> bool:
+    """Vague words and number words ("vingt-quatre") do not make a title or a tag."""
+    generic = _GENERIC[language]
+    return term in generic or all(part in generic for part in term.split("-"))
+
+
+def _fallback_heading(sentence: Sentence, language: str) -> str:
+    stop = STOPWORDS[language]
+    words = [t.text for t in sentence.tokens if t.word and t.text.lower() not in stop]
+    return _title(" ".join(words[:3]) or sentence.text[:40], language)
 
 
 # ------------------------------------------------------------------------- quotes
@@ -956,7 +1276,11 @@ def _quote(sentence: Sentence, prepared: Prepared) -> str:
     by_seg: dict[int, list[Token]] = defaultdict(list)
     for tok in sentence.tokens:
         by_seg[tok.seg].append(tok)
-    seg = max(by_seg, key=lambda k: sum(t.word for t in by_seg[k]))
+    # The segment the sentence starts in, where the key point's start second points,
+    # unless too little of the sentence lies there to quote.
+    seg = sentence.seg
+    if sum(t.word for t in by_seg[seg]) < QUOTE_MIN_WORDS:
+        seg = max(by_seg, key=lambda k: sum(t.word for t in by_seg[k]))
     text = prepared.segments[seg].text or ""
     kept = by_seg[seg]
     # The whole span of the sentence in this segment, fillers and all (it is a quote);
@@ -970,6 +1294,11 @@ def _quote(sentence: Sentence, prepared: Prepared) -> str:
     words_in = [i for i in range(lo, hi + 1) if all_tokens[i].word]
     if len(words_in) > QUOTE_MAX_WORDS:
         hi = words_in[QUOTE_MAX_WORDS - 1]
+        # End on a clause boundary when one is near, rather than mid-phrase.
+        for i in range(hi, words_in[QUOTE_MAX_WORDS // 2], -1):
+            if all_tokens[i].text in {",", ";", ":"}:
+                hi = i - 1
+                break
     while hi > lo and not all_tokens[hi].word and all_tokens[hi].text not in _TERMINAL | {"%"}:
         hi -= 1
     return text[all_tokens[lo].start : all_tokens[hi].end]
@@ -977,6 +1306,7 @@ def _quote(sentence: Sentence, prepared: Prepared) -> str:
 
 def _widen(tokens: list[Token], lo: int, hi: int) -> tuple[int, int]:
     """Grow a span over its neighbours until it holds six words (or the segment ends)."""
+
     def count(a: int, b: int) -> int:
         return sum(t.word for t in tokens[a : b + 1])
 
@@ -1017,9 +1347,20 @@ class ExtractiveSummarizer:
         own = (transcript.language or language or "en").split("-")[0].lower()
         wanted = (language or own).split("-")[0].lower()
         if wanted != own:
-            raise SummarizationError("the extractive backend writes the episode's own language only")
+            raise SummarizationError(
+                "the extractive backend writes the episode's own language only"
+            )
         if own not in LANGUAGES:
-            raise SummarizationError(f"the extractive backend knows English and French, not {own!r}")
+            raise SummarizationError(
+                f"the extractive backend knows English and French, not {own!r}"
+            )
+        said = sum(len((segment.text or "").split()) for segment in transcript.segments)
+        if said > MAX_WORDS:
+            # Refused before any work: memory and time grow with the length.
+            raise SummarizationError(
+                f"the transcript is too long for the offline summariser: {said:,} words "
+                f"(at most {MAX_WORDS:,})"
+            )
         prepared = prepare(transcript, own)
         plan = self.plan(prepared)
         return self._digest(prepared, plan, transcript, topics)
@@ -1036,8 +1377,9 @@ class ExtractiveSummarizer:
                 f"{MIN_CANDIDATES} sentences are needed)"
             )
         weights = _weights(sentences)
-        count = _section_count(words, candidates)
-        starts = _sections(sentences, weights.matrix, count)
+        count, ceiling = _section_count(words, candidates)
+        starts = _sections(sentences, weights.matrix, count, ceiling, prepared.language)
+        # Each sentence learns its section: headings are drawn per section later.
         for number, start in enumerate(starts):
             end = starts[number + 1] if number + 1 < len(starts) else len(sentences)
             for s in sentences[start:end]:
@@ -1061,10 +1403,13 @@ class ExtractiveSummarizer:
             first = sentences[body[0]]
             key_points.append(
                 KeyPointData(
-                    heading=_heading(table[first.section], used, language, first),
+                    heading=_heading(
+                        table[first.section], used, language, [sentences[i] for i in body]
+                    ),
                     body=" ".join(sentences[i].text for i in body),
                     start=first.start,
-                    quote=_quote(sentences[_best_quoted(body, sentences)], prepared),
+                    # The first sentence gives both the start second and the quote.
+                    quote=_quote(first, prepared),
                 )
             )
         tldr = " ".join(sentences[i].text for i in plan.tldr)
@@ -1075,11 +1420,8 @@ class ExtractiveSummarizer:
             sentences=[s.text for s in sentences],
             raw_words=prepared.raw_words,
             dropped_words=prepared.dropped_words,
-            minutes=_minutes(prepared.segments),
             topics=topics,
-            language=language,
         )
-        phrases = [p.text() for ranked in table for _w, p in ranked[:4]]
         return DigestData(
             language=language,
             tldr=tldr,
@@ -1088,19 +1430,14 @@ class ExtractiveSummarizer:
             score=score_from_parts(parts),
             score_parts=parts,
             topic=scoring.choose_topic(f"{context} {text}", topics),
-            tags=scoring.choose_tags(_global_phrases(table), fallback=phrases),
+            tags=scoring.choose_tags(_global_phrases(table, language)),
             backend=self.name,
             model="",
             version=self.version,
         )
 
 
-def _best_quoted(body: list[int], sentences: Sequence[Sentence]) -> int:
-    """The body's first sentence supports the point best; its start is the point's start."""
-    return body[0]
-
-
-def _global_phrases(table: list[list[tuple[float, Phrase]]]) -> list[str]:
+def _global_phrases(table: list[list[tuple[float, Phrase]]], language: str) -> list[str]:
     """Key phrases of the whole episode: summed section weights, strongest first."""
     totals: dict[str, float] = defaultdict(float)
     surfaces: dict[str, Phrase] = {}
@@ -1109,77 +1446,83 @@ def _global_phrases(table: list[list[tuple[float, Phrase]]]) -> list[str]:
             totals[phrase.key] += weight
             surfaces.setdefault(phrase.key, phrase)
     order = sorted(totals, key=lambda k: (-totals[k], k))
-    return [surfaces[k].text() for k in order]
-
-
-def _minutes(segments: Sequence[Segment]) -> float | None:
-    ends = [s.end if s.end is not None else s.start for s in segments]
-    known = [e for e in ends if e is not None]
-    return max(known) / 60 if known else None
+    return [
+        surfaces[k].text() for k in order if not all(_is_generic(w, language) for w in k.split())
+    ]
 
 
 def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: list[int]) -> Plan:
-    """Pick the TL;DR, one body per section and a conclusion, without repeating ourselves."""
+    """Pick the TL;DR, a conclusion and one body per section, without repeating ourselves."""
     sentences = prepared.sentences
     n = len(sentences)
-    sim = weights.similarity
     bounds = [(s, starts[i + 1] if i + 1 < len(starts) else n) for i, s in enumerate(starts)]
-    chosen: list[int] = []
+    selection = _Selection(weights.matrix, scores)
 
-    # TL;DR: the two sentences that best stand for the whole episode.
+    # TL;DR: what the episode says it is about near its start, then the sentence that
+    # best stands for the whole; a third one when those two are short.
     tldr: list[int] = []
-    for _ in range(2):
-        pick = _mmr_pick(range(n), scores, sim, chosen, redundancy=1.0)
+    opening = selection.take(range(int(n * TUNING["tldr_opening"])))
+    if opening is not None:
+        tldr.append(opening)
+    while len(tldr) < 2:
+        pick = selection.take(range(n), redundancy=1.0)
         if pick is None:
             break
         tldr.append(pick)
-        chosen.append(pick)
     if sum(len(sentences[i].words) for i in tldr) < 30:
-        pick = _mmr_pick(range(n), scores, sim, chosen, redundancy=1.0)
-        if pick is not None:
-            tldr.append(pick)
-            chosen.append(pick)
+        extra = selection.take(range(n), redundancy=1.0)
+        if extra is not None:
+            tldr.append(extra)
+
+    # The conclusion comes from the closing stretch, where episodes sum themselves up;
+    # it is chosen before the key points so that the last one cannot take it.
+    conclusion = _conclusion(prepared, selection, _closing_start(sentences))
 
     points: list[list[int]] = []
     for lo, hi in bounds:
-        pick = _mmr_pick(range(lo, hi), scores, sim, chosen)
+        pick = selection.take(range(lo, hi))
         if pick is None:
             continue
-        chosen.append(pick)
         body = [pick]
-        if len(sentences[pick].words) < 14:
-            extra = _mmr_pick(range(lo, hi), scores, sim, chosen)
+        if len(sentences[pick].words) < TUNING["short_body"]:
+            # A short pick gets company from its neighbourhood, so the body reads as one.
+            extra = selection.take(range(max(lo, pick - 4), min(hi, pick + 5)))
             if extra is not None:
-                chosen.append(extra)
                 body.append(extra)
         points.append(sorted(body))
 
     # A key point per section may leave us short when sections are thin: top up.
     while len(points) < MIN_KEY_POINTS:
-        pick = _mmr_pick(range(n), scores, sim, chosen)
+        pick = selection.take(range(n))
         if pick is None:
             break
-        chosen.append(pick)
         points.append([pick])
     points.sort(key=lambda body: body[0])
-
-    closing_from = bounds[-1][0] if bounds else max(0, n - n // 5)
-    conclusion = _conclusion(prepared, scores, sim, chosen, closing_from)
     return Plan(tldr=sorted(tldr), points=points, conclusion=conclusion, sections=starts)
 
 
-def _conclusion(
-    prepared: Prepared, scores: np.ndarray, sim: np.ndarray, chosen: list[int], closing_from: int
-) -> int | None:
-    """The best unused sentence of the closing section, favouring concluding words."""
+def _closing_start(sentences: Sequence[Sentence]) -> int:
+    """Where the closing stretch begins: the last eighth of the words, holding at least
+    three sentences that could be shown."""
+    total = sum(len(s.words) for s in sentences)
+    words = candidates = 0
+    for i in range(len(sentences) - 1, -1, -1):
+        words += len(sentences[i].words)
+        candidates += sentences[i].candidate
+        if words >= total * TUNING["closing_share"] and candidates >= 3:
+            return i
+    return 0
+
+
+def _conclusion(prepared: Prepared, selection: _Selection, closing_from: int) -> int | None:
+    """The best unused sentence of the closing stretch, favouring concluding words."""
     cues = _CONCLUSION_CUES[prepared.language]
-    boosted = scores.copy()
-    for i in range(closing_from, len(prepared.sentences)):
+    n = len(prepared.sentences)
+    boosted = selection.scores.copy()
+    for i in range(closing_from, n):
         if cues.search(prepared.sentences[i].text.lower()):
             boosted[i] *= 1.5
-    pool = [i for i in range(closing_from, len(prepared.sentences)) if i not in chosen]
-    pick = _mmr_pick(pool, boosted, sim, chosen)
+    pick = selection.take(range(closing_from, n), scores=boosted)
     if pick is None:
-        pool = [i for i in range(len(prepared.sentences)) if i not in chosen]
-        pick = _mmr_pick(pool[::-1], boosted, sim, chosen)
+        pick = selection.take(range(n), scores=boosted)
     return pick

@@ -18,31 +18,36 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from collections.abc import Sequence
-from functools import lru_cache
 
 from articles.summarization.base import TopicChoice
 
 _WORD_RE = re.compile(r"[^\W_][\w'’.-]*[^\W_]|[^\W_]")
-_NUMBER_RE = re.compile(r"\d")
 _ACRONYM_RE = re.compile(r"^[A-Z][A-Z0-9]{1,6}s?$")
 _CAMEL_RE = re.compile(r"^[A-Za-z]+[a-z][A-Z][A-Za-z]*$")
+_YEAR_RE = re.compile(r"^(19|20)\d\d$")
 
-_NEWS_WORDS = re.compile(
-    r"\b(announc\w*|launch\w*|releas\w*|unveil\w*|report\w*|introduc\w*|ship(s|ped)?"
-    r"|new|newly|first|record|breaking|acquir\w*|raised|funding|update[sd]?|version"
-    r"|annonc\w*|lanc\w*|sorti\w*|dévoil\w*|nouveau|nouvelle|nouveaux|nouvelles"
-    r"|premi(er|ère)|rapport|rachat|racheté|levée|mise à jour)\b",
-    re.IGNORECASE,
+# Word beginnings that announce news, in English and French ("launch" covers "launched").
+_NEWS_PREFIXES = tuple(
+    "announc launch releas unveil report introduc acquir annonc lanc sorti dévoil rachet "
+    "rachat".split()
 )
-_DATE_WORDS = re.compile(
-    r"\b((19|20)\d\d|january|february|march|april|may|june|july|august|september|october"
-    r"|november|december|monday|tuesday|wednesday|thursday|friday|yesterday|today"
-    r"|this week|last week|janvier|février|mars|avril|mai|juin|juillet|août|septembre"
-    r"|octobre|novembre|décembre|lundi|mardi|mercredi|jeudi|vendredi|hier"
-    r"|aujourd'hui|cette semaine)\b",
-    re.IGNORECASE,
+_NEWS_WORDS = frozenset(
+    "new newly first record breaking ship ships shipped raised funding update updated "
+    "updates version nouveau nouvelle nouveaux nouvelles premier première rapport levée".split()
 )
+_DATE_WORDS = frozenset(
+    # "may" is left out: far more often the verb than the month.
+    "january february march april june july august september october november december "
+    "monday tuesday wednesday thursday friday yesterday today janvier février mars avril "
+    "mai juin juillet août septembre octobre novembre décembre lundi mardi mercredi jeudi "
+    "vendredi hier aujourd'hui".split()
+)
+
+
+def _words(sentences: Sequence[str]) -> list[str]:
+    return [w for s in sentences for w in _WORD_RE.findall(s)]
 
 
 def _saturate(value: float, scale: float) -> float:
@@ -54,19 +59,21 @@ def _clip(value: float) -> float:
     return round(min(10.0, max(0.0, value)), 1)
 
 
+def _is_fact(token: str, position: int) -> bool:
+    """A figure, an acronym or CamelCase term, or a capitalised word inside a sentence
+    (usually a name: people, companies, products, places)."""
+    if any(c.isdigit() for c in token) or _ACRONYM_RE.match(token) or _CAMEL_RE.match(token):
+        return True
+    return position > 0 and token[0].isupper() and token not in {"I", "I'm", "I've", "I'll"}
+
+
 def substance(sentences: Sequence[str]) -> float:
     """Figures, named things and technical terms per 100 words."""
     facts = words = 0
     for sentence in sentences:
         tokens = _WORD_RE.findall(sentence)
         words += len(tokens)
-        for position, token in enumerate(tokens):
-            if _NUMBER_RE.search(token):
-                facts += 1
-            elif _ACRONYM_RE.match(token) or _CAMEL_RE.match(token):
-                facts += 1
-            elif position > 0 and token[0].isupper() and token not in {"I", "I'm", "I've"}:
-                facts += 1  # a capitalised word inside a sentence is usually a name
+        facts += sum(_is_fact(token, position) for position, token in enumerate(tokens))
     if not words:
         return 0.0
     return _clip(_saturate(100 * facts / words, 5.0))
@@ -74,12 +81,15 @@ def substance(sentences: Sequence[str]) -> float:
 
 def novelty(sentences: Sequence[str]) -> float:
     """Announcement vocabulary and dates per 1,000 words: news rather than evergreen chat."""
-    text = " ".join(sentences)
-    words = len(_WORD_RE.findall(text))
+    words = [w.lower() for w in _words(sentences)]
     if not words:
         return 0.0
-    hits = len(_NEWS_WORDS.findall(text)) + len(_DATE_WORDS.findall(text))
-    return _clip(_saturate(1000 * hits / words, 8.0))
+    hits = sum(
+        1
+        for w in words
+        if w in _NEWS_WORDS or w in _DATE_WORDS or w.startswith(_NEWS_PREFIXES) or _YEAR_RE.match(w)
+    )
+    return _clip(_saturate(1000 * hits / len(words), 8.0))
 
 
 def clarity(sentences: Sequence[str], *, raw_words: int, dropped_words: int) -> float:
@@ -103,12 +113,11 @@ def clarity(sentences: Sequence[str], *, raw_words: int, dropped_words: int) -> 
 
 def relevance(sentences: Sequence[str], topics: Sequence[TopicChoice]) -> float:
     """Share of words that are keywords of the topics followed (about 3 % scores 6.3)."""
-    text = " ".join(sentences)
-    words = len(_WORD_RE.findall(text))
-    if not words:
+    counter = KeywordCounter(" ".join(sentences))
+    if not counter.words:
         return 0.0
-    hits = sum(_count(topic.keywords, text) for topic in _topics_or_defaults(topics))
-    return _clip(_saturate(100 * hits / words, 3.0))
+    hits = sum(counter.count(topic.keywords) for topic in _topics_or_defaults(topics))
+    return _clip(_saturate(100 * hits / counter.words, 3.0))
 
 
 def score_parts(
@@ -116,16 +125,13 @@ def score_parts(
     sentences: Sequence[str],
     raw_words: int,
     dropped_words: int,
-    minutes: float | None,
     topics: Sequence[TopicChoice],
-    language: str,
 ) -> dict[str, float]:
-    """Every SCORE_PARTS part, 0-10 with one decimal.
+    """Every SCORE_PARTS part, 0-10 with one decimal, from the cleaned sentences.
 
-    `minutes` and `language` are accepted so that callers need not change when a
-    part starts to use them; the densities above are already per word.
+    Densities are per word rather than per minute, so that transcripts without
+    timestamps score like timed ones.
     """
-    del minutes, language
     return {
         "substance": substance(sentences),
         "novelty": novelty(sentences),
@@ -134,19 +140,35 @@ def score_parts(
     }
 
 
-@lru_cache(maxsize=256)
-def _keyword_re(keywords: tuple[str, ...]) -> re.Pattern[str] | None:
-    words = sorted({k.strip().lower() for k in keywords if k.strip()}, key=len, reverse=True)
-    if not words:
-        return None
-    # Apostrophes and hyphens count as word characters so that French "j'ai" is not "ai".
-    body = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<![\w'’-])(?:{body})(?![\w'’-])", re.IGNORECASE)
+class KeywordCounter:
+    """Counts keyword occurrences in one text: words by lookup, phrases by substring.
 
+    Counting words once and probing a Counter is much faster than one regular
+    expression per topic over an hour of speech. Apostrophes and hyphens stay inside
+    words, so the French "j'ai" never counts as the keyword "ai".
+    """
 
-def _count(keywords: Sequence[str], text: str) -> int:
-    pattern = _keyword_re(tuple(keywords))
-    return len(pattern.findall(text)) if pattern else 0
+    def __init__(self, text: str) -> None:
+        tokens = [w.lower().replace("’", "'") for w in _WORD_RE.findall(text)]
+        self.words = len(tokens)
+        self._counts = Counter(tokens)
+        self._joined = f" {' '.join(tokens)} "
+
+    def count(self, keywords: Sequence[str]) -> int:
+        total = 0
+        wanted = {k.strip().lower() for k in keywords if k.strip()}
+        for keyword in wanted:
+            # The plural counts too ("stablecoins" for "stablecoin"), unless it is
+            # itself a keyword and would be counted twice.
+            forms = [keyword]
+            if not keyword.endswith("s") and f"{keyword}s" not in wanted:
+                forms.append(f"{keyword}s")
+            for form in forms:
+                if " " in form:
+                    total += self._joined.count(f" {form} ")
+                else:
+                    total += self._counts[form]
+        return total
 
 
 def _topics_or_defaults(topics: Sequence[TopicChoice]) -> Sequence[TopicChoice]:
@@ -163,23 +185,23 @@ def choose_topic(text: str, topics: Sequence[TopicChoice]) -> str:
     "Often enough" is at least three hits and one per 1,000 words, so that a passing
     mention of Bitcoin does not make a cooking show a crypto episode.
     """
-    words = max(1, len(_WORD_RE.findall(text)))
+    counter = KeywordCounter(text)
     best, best_hits = "", 0
     for topic in topics:
-        hits = _count(topic.keywords, text)
+        hits = counter.count(topic.keywords)
         if hits > best_hits:
             best, best_hits = topic.slug, hits
-    if best_hits < 3 or best_hits * 1000 < words:
+    if best_hits < 3 or best_hits * 1000 < counter.words:
         return ""
     return best
 
 
-def choose_tags(phrases: Sequence[str], *, fallback: Sequence[str] = (), limit: int = 8) -> list[str]:
+def choose_tags(phrases: Sequence[str], *, limit: int = 8) -> list[str]:
     """3-8 short lower-case tags from key phrases, strongest first, no near-duplicates."""
     tags: list[str] = []
-    for phrase in [*phrases, *fallback]:
+    for phrase in phrases:
         tag = " ".join(phrase.lower().split())
-        if not tag or len(tag) > 30 or tag.count(" ") > 2 or not any(c.isalpha() for c in tag):
+        if not tag or len(tag) > 30 or tag.count(" ") > 3 or not any(c.isalpha() for c in tag):
             continue
         if any(tag in t or t in tag for t in tags):
             continue
