@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles and sources")
+
+    def ready(self) -> None:
+        from articles import checks  # noqa: F401 - registers the system checks
+
+        # The page cache's invalidation receivers must be connected in every process
+        # that writes (web, workers, commands), not only where its middleware loads.
+        from newsroom import pagecache  # noqa: F401

@@ -65,6 +65,9 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "newsroom.middleware.SecurityHeadersMiddleware",
+    # After sessions, locale, CSRF and auth: it needs the reader, the language and the
+    # CSRF secret (docs/performance.md).
+    "newsroom.pagecache.PageCacheMiddleware",
     # Last, so that it sees the outcome of authentication (django-axes' own rule).
     "axes.middleware.AxesMiddleware",
 ]
@@ -116,8 +119,18 @@ if REDIS_URL:
             "TIMEOUT": 300,
         }
     }
+    # Sessions read from Redis and written through to the database: a signed-in page
+    # costs no session query, and sessions survive a Redis restart (docs/performance.md).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Reader pages cached for anonymous readers, personalised for signed-in ones
+# (newsroom/pagecache.py). Off by default with DEBUG off and no Redis: a local-memory
+# cache is per process, and gunicorn's workers would not see each other's invalidations.
+PAGE_CACHE = env.bool("PAGE_CACHE", default=bool(REDIS_URL) or DEBUG)
+PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
+# bench/run.py only: a hello-world view at /bench/hello, the ceiling pages are measured against.
+BENCH_HELLO = env.bool("BENCH_HELLO", default=False)
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
@@ -132,7 +145,10 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=20 * 60)
 # Redis redelivers an unacknowledged task after visibility_timeout. It must exceed the
 # longest task time limit (20 min) and the longest retry countdown (1 h, see tasks.py),
 # or a slow task would run twice: 2 h leaves room for both.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Tests that kill workers shorten it (CELERY_VISIBILITY_TIMEOUT) to see redelivery at once.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
@@ -229,6 +245,9 @@ FETCH_TOTAL_TIMEOUT = env.float("FETCH_TOTAL_TIMEOUT", default=60.0)
 FETCH_USER_AGENT = env.str(
     "FETCH_USER_AGENT", default="newsroom/0.1 (+https://github.com/newsroom; feed reader)"
 )
+
+# New episodes stored per poll, newest first: a feed's old back catalogue is skipped.
+INGEST_MAX_NEW_PER_POLL = env.int("INGEST_MAX_NEW_PER_POLL", default=50)
 
 # --- Transcripts ----------------------------------------------------------
 YOUTUBE_CAPTIONS = env.bool("YOUTUBE_CAPTIONS", default=False)

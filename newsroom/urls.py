@@ -17,6 +17,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
+    path("api/favorites/", include("favorites.api_urls")),
     path("api/", include("articles.api.urls")),
     # One sitemap for both languages (it lists each page's /fr/ alternate itself).
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
@@ -31,6 +32,11 @@ urlpatterns += i18n_patterns(
     path("topics/", include("topics.urls")),
     prefix_default_language=False,
 )
+
+if settings.BENCH_HELLO:
+    from newsroom.pagecache import hello
+
+    urlpatterns.append(path("bench/hello", hello))
 
 if settings.DEBUG:
     from django.conf.urls.static import static

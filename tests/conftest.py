@@ -8,6 +8,7 @@ missing service deselects or skips them with the reason printed; in CI
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 from urllib.parse import urlparse
@@ -62,8 +63,7 @@ def pytest_report_header(config):
     db = settings.DATABASES["default"]
     return [
         f"newsroom: database={db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or db['NAME']}",
-        "newsroom: redis="
-        + (settings.REDIS_URL or "none (tasks run eagerly, local-memory cache)"),
+        "newsroom: redis=" + (settings.REDIS_URL or "none (tasks run eagerly, local-memory cache)"),
     ]
 
 
@@ -85,8 +85,15 @@ def pytest_sessionstart(session):
 @pytest.fixture(scope="session", autouse=True)
 def _isolated_cache_prefix(worker_id):
     """Each xdist worker gets its own cache key space on a shared Redis."""
+    from django.core.cache import caches
+
     for alias in settings.CACHES:
         settings.CACHES[alias]["KEY_PREFIX"] = f"test-{worker_id}"
+        # A cache object made before now (collection touches `cache` in the modules that
+        # import it) still has the old prefix: drop it, so the next use builds one with
+        # this one, and _clear_cache clears what the tests really wrote.
+        with contextlib.suppress(AttributeError):
+            del caches[alias]
     yield
 
 

@@ -117,7 +117,9 @@ def test_uploading_a_file_replaces_the_transcript_as_manual(
     assert "The words the feed published." not in transcript.text
     assert transcript.provenance[0]["step"] == "manual"
     assert transcript.provenance[0]["reason"] == "uploaded by chief"
-    assert len(queued) == 1  # the digests are rewritten once the change is committed
+    # The digests are rewritten once the change is committed (the page cache queues
+    # its own callback too: newsroom/pagecache.py).
+    assert len([c for c in queued if c.__module__ != "newsroom.pagecache"]) == 1
 
 
 def long_vtt(cues: int = 24) -> bytes:
