@@ -74,6 +74,8 @@ def main() -> None:
     tmp = tempfile.mkdtemp(prefix="newsroom-bench-")
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{tmp}/bench.sqlite3")
     os.environ["FETCH_ALLOW_HOSTS"] = "127.0.0.1"
+    # Every episode of the bench feed is new: store them all, not just the newest 50.
+    os.environ["INGEST_MAX_NEW_PER_POLL"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
     import django
 

@@ -19,7 +19,7 @@ Everything it started is stopped when it ends, including on Ctrl-C.
 
     .venv/bin/python bench/run.py                  # the full run (about 30 minutes)
     .venv/bin/python bench/run.py --scale 0.01     # a quick one (1,000 articles)
-    .venv/bin/python bench/run.py --data-dir /var/tmp/newsroom-bench   # keep the corpus
+    .venv/bin/python bench/run.py --data-dir DIR      # keep the corpus in DIR and reuse it
 """
 
 from __future__ import annotations
@@ -96,6 +96,23 @@ done = function(summary, latency, requests)
     latency:percentile(99), latency.max, latency.mean))
 end
 """
+
+
+def command_line() -> str:
+    """How this run was started, for the report (a --data-dir's path is this machine's
+    business, not the report's)."""
+    if len(sys.argv) == 1:
+        return "make bench"
+    words, hide = [], False
+    for word in sys.argv[1:]:
+        if hide:
+            words.append("DIR")
+        elif word.startswith("--data-dir="):
+            words.append("--data-dir=DIR")
+        else:
+            words.append(word)
+        hide = word == "--data-dir"
+    return "bench/run.py " + " ".join(words)
 
 
 def log(message: str) -> None:
@@ -602,7 +619,20 @@ def main() -> None:
                         "digest or worker measurement")  # fmt: skip
     parser.add_argument("--output", type=Path, default=ROOT / "docs" / "performance.md")
     parser.add_argument("--no-write", action="store_true", help="leave docs/ alone")
+    parser.add_argument(
+        "--report-only", type=Path, metavar="RESULTS_JSON",
+        help="measure nothing: write the report of a run saved in bench/results/",
+    )  # fmt: skip
     args = parser.parse_args()
+    if args.report_only:
+        saved = json.loads(args.report_only.read_text())
+        saved_args = argparse.Namespace(**saved.pop("args"))
+        saved["command"] = re.sub(r"(--data-dir[ =])\S+", r"\1DIR", saved["command"])
+        section = report(saved_args, saved)
+        print(section)
+        if not args.no_write:
+            write_report(args.output, section)
+        return
 
     ensure_tools()
     workdir = Path(tempfile.mkdtemp(prefix="newsroom-bench-"))
@@ -640,9 +670,7 @@ def main() -> None:
         pages = measure_pages(args, env, manifest, workdir, scenarios)
         info = {
             "date": dt.date.today().isoformat(),
-            "command": "make bench"
-            if len(sys.argv) == 1
-            else "bench/run.py " + " ".join(sys.argv[1:]),
+            "command": command_line(),
             "machine": machine(),
             "versions": versions(env),
             "postgres": cluster.psql("SHOW server_version").split()[0],

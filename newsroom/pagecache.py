@@ -3,7 +3,9 @@
 What is cached
     The reader pages listed in CACHEABLE_URL_NAMES, as an anonymous reader sees them,
     in the Django cache (Redis in production), keyed by scheme, host, language and
-    path with its query string. Only an anonymous render is ever stored.
+    path with its query string. Only an anonymous render of these pages is stored.
+    A reader's own pages (PRIVATE_URL_NAMES: /favorites/) are stored too, for that
+    reader alone (see PRIVATE_URL_NAMES).
 
 What is never stored
     Anything personal. A page carries two things that differ between readers:

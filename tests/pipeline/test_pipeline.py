@@ -181,7 +181,14 @@ def test_claiming_due_sources_never_hands_one_out_twice():
     assert services.sources_claim_due() == []
 
 
-def test_poll_command_and_tasks_chain_in_eager_mode(settings, django_capture_on_commit_callbacks):
+def test_poll_command_and_tasks_chain_in_eager_mode(
+    settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    # The laptop mode (no broker: tasks run in-process), whatever this test run has.
+    from newsroom.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
     settings.AUTO_PUBLISH_MIN_SCORE = 0
     settings.AUTO_PUBLISH_MIN_GROUNDING = 0
     from articles.tasks import poll_due_sources
