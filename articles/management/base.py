@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import sys
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from django.utils import translation
 
 
 class UsageError(Exception):
@@ -25,7 +27,10 @@ class CleanCommand(BaseCommand):
         from articles.ingestion.fetch import FetchError
 
         try:
-            return super().execute(*args, **options)
+            # Operators read English, whatever language an earlier request in this
+            # thread left active (a command run from a test or a shell, say).
+            with translation.override(settings.LANGUAGE_CODE):
+                return super().execute(*args, **options)
         except (*self.expected_errors, ParseError, FetchError, OSError, ValueError) as exc:
             message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
             sys.stderr.write(f"error: {message}\n")
