@@ -98,6 +98,17 @@ def _isolated_cache_prefix(worker_id):
 
 
 @pytest.fixture(autouse=True)
+def _english_by_default():
+    """Each test starts in the default language: a French request in an earlier test
+    leaves French active in the thread, as Django's locale middleware does."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _clear_cache():
     from django.core.cache import cache
 
