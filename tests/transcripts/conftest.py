@@ -8,7 +8,6 @@ OpenAI-compatible server. Everything listens on 127.0.0.1; any other connection
 
 from __future__ import annotations
 
-import socket
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,9 +20,8 @@ from articles.ingestion import stt
 from articles.models import Article, Source
 from tests.factories import make_source
 from tests.ingestion.servers import LocalServer, Response, serve
+from tests.network import forbid_network
 from tests.transcripts.fake_stt import FakeSTTServer, write_tones
-
-LOOPBACK = {"127.0.0.1", "::1", "localhost"}
 
 # The long episode: 8 tones of 25 s with 3 s of silence between them (221 s).
 LONG_TONES, LONG_TONE_SECONDS, LONG_GAP_SECONDS = 8, 25.0, 3.0
@@ -43,41 +41,10 @@ SHOW_NOTES = (
 )
 
 
-def _is_loopback(address: Any) -> bool:
-    if isinstance(address, str | bytes):
-        return True  # an AF_UNIX path: local by definition
-    host = address[0] if isinstance(address, tuple) and address else None
-    return isinstance(host, str) and (host in LOOPBACK or host.startswith("127."))
-
-
 @pytest.fixture(autouse=True)
 def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     """Connections and name lookups beyond loopback fail loudly: no test reaches YouTube."""
-    real_connect = socket.socket.connect
-    real_connect_ex = socket.socket.connect_ex
-    real_getaddrinfo = socket.getaddrinfo
-
-    def guard(address: Any) -> None:
-        if not _is_loopback(address):
-            raise RuntimeError(f"test tried to reach the network: {address!r}")
-
-    def connect(self: socket.socket, address: Any) -> None:
-        guard(address)
-        return real_connect(self, address)
-
-    def connect_ex(self: socket.socket, address: Any) -> int:
-        guard(address)
-        return real_connect_ex(self, address)
-
-    def getaddrinfo(host: Any, *args: Any, **kwargs: Any) -> Any:
-        name = host.decode() if isinstance(host, bytes) else host
-        if name is not None and not _is_loopback((name,)):
-            raise RuntimeError(f"test tried to resolve a network name: {name!r}")
-        return real_getaddrinfo(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket.socket, "connect", connect)
-    monkeypatch.setattr(socket.socket, "connect_ex", connect_ex)
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    forbid_network(monkeypatch, lookups=True)
 
 
 @pytest.fixture(autouse=True)
