@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import socket
+from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
@@ -143,3 +144,26 @@ def editor(db, django_user_model):
     )
     user.groups.add(Group.objects.get(name="Editors"))
     return user
+
+
+# One Playwright per test, started after the database is set up and stopped before it
+# is emptied: its event loop must not be running while pytest-django flushes or
+# restores the database (Django would then use another connection for it).
+@pytest.fixture
+def browser(transactional_db):
+    """Debian's Chromium, headless, through Playwright (see tests/browser_support.py).
+
+    Without Chromium the test is skipped, except in CI, where that is a failure.
+    """
+    from tests.browser_support import CHROMIUM, launch_chromium
+
+    if not Path(CHROMIUM).exists():
+        message = f"{CHROMIUM} is missing (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        yield browser
+        browser.close()

@@ -26,22 +26,13 @@ import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 
 from articles.models import KeyPoint, Source  # noqa: E402
+from tests.browser_support import record_errors  # noqa: E402
 from tests.factories import make_article, make_source  # noqa: E402
 from topics.defaults import DEFAULT_TOPICS  # noqa: E402
 from topics.models import Topic  # noqa: E402
 
-sync_api = pytest.importorskip("playwright.sync_api")
+pytest.importorskip("playwright.sync_api")
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 README_SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshot-article.png"
 DESKTOP = {"width": 1280, "height": 900}
@@ -123,24 +114,7 @@ def audio_url(tmp_path_factory):
 
 
 # --- the browser -------------------------------------------------------------------------
-
-
-# One Playwright per test, started after the database is set up and stopped before it
-# is emptied: its event loop must not be running while pytest-django flushes or
-# restores the database (Django would then use another connection for it).
-@pytest.fixture
-def browser(transactional_db):
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+# `browser` (tests/conftest.py): one Chromium per test.
 
 
 class Watched:
@@ -150,16 +124,11 @@ class Watched:
         self.context = context
         self.page = context.new_page()
         self.errors: list[str] = []
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda error: self.errors.append(f"pageerror: {error}"))
         self.expected_404 = False
+        record_errors(self.page, self.errors, ignore=self._expected)
 
-    def _console(self, message):
-        if message.type != "error":
-            return
-        if self.expected_404 and "status of 404" in message.text:
-            return
-        self.errors.append(f"console: {message.text}")
+    def _expected(self, text: str) -> bool:
+        return self.expected_404 and "status of 404" in text
 
     def goto(self, url, expect_404=False):
         self.expected_404 = expect_404

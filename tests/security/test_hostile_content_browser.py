@@ -15,7 +15,6 @@ import os
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import json  # noqa: E402
-from pathlib import Path  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 import pytest  # noqa: E402
@@ -31,18 +30,7 @@ from tests.security.hostile import (  # noqa: E402
 )
 from tests.summarization.fake_llm import FakeLLMServer, FakeResponse  # noqa: E402
 
-sync_api = pytest.importorskip("playwright.sync_api")
-
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+pytest.importorskip("playwright.sync_api")
 
 pytestmark = [
     pytest.mark.browser,
@@ -68,23 +56,6 @@ DOM_SCAN = """marker => {
   }
   return found;
 }"""
-
-
-@pytest.fixture
-def browser(transactional_db):
-    # Started after the database is set up and stopped before it is emptied: its event
-    # loop must not run while pytest-django flushes the database.
-    if not Path(CHROMIUM).exists():
-        message = f"{CHROMIUM} is missing (apt-get install chromium)"
-        if IN_CI:
-            pytest.fail(message)
-        pytest.skip(message)
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
 
 
 def test_no_dialog_fires_on_pages_showing_hostile_content(live_server, browser):
