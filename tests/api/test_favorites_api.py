@@ -10,8 +10,7 @@ from rest_framework.test import APIClient
 from articles.models import Article
 from favorites.models import Favorite
 from tests.factories import make_article
-
-from .conftest import PASSWORD
+from tests.readers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -21,8 +21,7 @@ from schemathesis.generation import GenerationConfig
 from favorites.models import Favorite
 from newsroom.wsgi import application
 from tests.factories import make_article, make_digest
-
-from .conftest import PASSWORD
+from tests.readers import PASSWORD
 
 EXAMPLES_PER_OPERATION = 25
 GENERATION = GenerationConfig(with_security_parameters=False)

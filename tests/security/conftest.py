@@ -1,35 +1,5 @@
-"""Fixtures for the security suite: readers, an editor, and the hostile corpus."""
+"""Fixtures for the security suite: readers with a known password (tests/readers.py)."""
 
 from __future__ import annotations
 
-import pytest
-from django.conf import settings
-from django.utils import translation
-
-PASSWORD = "correct-horse-battery-staple-42"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # A request to /fr/… leaves French active in the test's thread, and reverse() in
-    # the next test would then build /fr/ URLs.
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The real hasher costs a noticeable fraction of a second per sign-in by design;
-    # these tests check who gets in, not the hasher.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def reader(db, django_user_model):
-    return django_user_model.objects.create_user("reader", "reader@example.org", PASSWORD)
-
-
-@pytest.fixture
-def other_reader(db, django_user_model):
-    return django_user_model.objects.create_user("other", "other@example.org", PASSWORD)
+from tests.readers import _fast_password_hashing, other_reader, reader  # noqa: F401

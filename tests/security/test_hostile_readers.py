@@ -31,7 +31,7 @@ from articles.models import Article
 from favorites import services as favorite_services
 from favorites.models import Favorite, FeedToken
 from tests.factories import make_article
-from tests.security.conftest import PASSWORD
+from tests.readers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
