@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
@@ -39,6 +40,7 @@ from articles.summarization.base import (
     BudgetExhausted,
     DigestData,
     SummarizationError,
+    Summarizer,
     TopicChoice,
     TranscriptInput,
 )
@@ -428,6 +430,23 @@ def digest_languages_for(article: Article, backend_name: str) -> list[str]:
     return wanted
 
 
+def digest_summarize(
+    summarizer: Summarizer,
+    transcript: TranscriptInput,
+    *,
+    language: str,
+    topics: Sequence[TopicChoice] = (),
+) -> DigestData:
+    """The backend's digest, its key points grounded against the transcript.
+
+    The one place digests are grounded (backends only summarise): what digest_make
+    stores and what `manage.py digest` prints. Touches no database.
+    """
+    data = summarizer.summarize(transcript, language=language, topics=topics)
+    ground_key_points(data.key_points, transcript.segments)
+    return data
+
+
 def digest_make(
     *, article: Article, backend: str | None = None, languages: list[str] | None = None
 ) -> list[Digest]:
@@ -456,8 +475,7 @@ def digest_make(
     digests = []
     for language in languages:
         try:
-            data = summarizer.summarize(source_input, language=language, topics=topics)
-            ground_key_points(data.key_points, source_input.segments)
+            data = digest_summarize(summarizer, source_input, language=language, topics=topics)
         except BudgetExhausted as exc:
             digests.append(
                 _digest_record_problem(

@@ -51,7 +51,6 @@ from articles.summarization.base import (
     TranscriptInput,
     score_from_parts,
 )
-from articles.summarization.grounding import ground_key_points
 from articles.transcript_data import Segment
 
 logger = logging.getLogger(__name__)
@@ -870,7 +869,6 @@ class LLMSummarizer:
                 self._condense(run, transcript, language, notes),
                 notes=True,
             )
-        ground_key_points(digest.key_points, transcript.segments)
         return DigestData(
             language=language,
             tldr=digest.tldr,

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from articles.services import digest_summarize
 from articles.summarization.base import (
     SCORE_PARTS,
     BudgetExhausted,
@@ -131,7 +132,7 @@ def fresh_modes() -> None:
 def test_good_answer_gives_a_grounded_scored_digest(fake_llm: FakeLLMServer) -> None:
     fake_llm.push_json(good_answer(), prompt_tokens=300, completion_tokens=120)
 
-    digest = make(fake_llm).summarize(TRANSCRIPT, language="en", topics=TOPICS)
+    digest = digest_summarize(make(fake_llm), TRANSCRIPT, language="en", topics=TOPICS)
 
     assert digest.backend == "llm"
     assert digest.model == "fake-model"
@@ -175,13 +176,22 @@ def test_digest_language_is_the_requested_one_quotes_stay_verbatim(
 ) -> None:
     fake_llm.push_json(good_answer(tldr="Une nouvelle version de la base de données."))
 
-    digest = make(fake_llm).summarize(TRANSCRIPT, language="fr", topics=TOPICS)
+    digest = digest_summarize(make(fake_llm), TRANSCRIPT, language="fr", topics=TOPICS)
 
     assert digest.language == "fr"
     system = fake_llm.requests[0].system
     assert "Write the digest in French" in system
     assert "verbatim in the transcript's own language (English)" in system
     assert all(kp.grounded for kp in digest.key_points)
+
+
+def test_the_backend_leaves_grounding_to_the_digest_service(fake_llm: FakeLLMServer) -> None:
+    fake_llm.push_json(good_answer())
+
+    digest = make(fake_llm).summarize(TRANSCRIPT, language="en", topics=TOPICS)
+
+    assert [kp.grounded for kp in digest.key_points] == [None] * 5
+    assert [kp.start for kp in digest.key_points] == [None] * 5
 
 
 def test_topic_outside_the_list_is_a_schema_break_and_no_topics_means_none(
@@ -506,7 +516,7 @@ def test_long_transcript_is_mapped_in_chunks_then_reduced(fake_llm: FakeLLMServe
         )
 
     fake_llm.add_rule(answer)
-    digest = summarizer.summarize(transcript, language="en", topics=TOPICS)
+    digest = digest_summarize(summarizer, transcript, language="en", topics=TOPICS)
 
     requests = fake_llm.requests
     assert chunks >= 3

@@ -17,6 +17,7 @@ from typing import Any
 
 from articles.ingestion.transcripts import MAX_TRANSCRIPT_BYTES, parse_transcript
 from articles.management.base import CleanCommand, UsageError
+from articles.services import digest_summarize
 from articles.summarization import default_topic_choices, get_summarizer
 from articles.summarization.base import DigestData, SummarizationError, TranscriptInput
 from articles.summarization.extractive import detect_language
@@ -54,8 +55,8 @@ class Command(CleanCommand):
         language = options["language"] or own
         summarizer = get_summarizer(options["backend"])
         transcript = TranscriptInput(segments=parsed.segments, language=own)
-        digest = summarizer.summarize(
-            transcript, language=language, topics=default_topic_choices(language)
+        digest = digest_summarize(
+            summarizer, transcript, language=language, topics=default_topic_choices(language)
         )
         if options["json"]:
             self.stdout.write(json.dumps(digest_json(digest), ensure_ascii=False, indent=2))
