@@ -33,22 +33,25 @@ def _format_seconds(seconds: float | None) -> str:
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
+# What a poll's log shows, on its source's page and in the log's own list.
+INGESTION_LOG_FIELDS = (
+    "started_at",
+    "finished_at",
+    "outcome",
+    "http_status",
+    "items_seen",
+    "items_new",
+    "items_updated",
+    "items_skipped",
+)
+
+
 class IngestionLogInline(admin.TabularInline):
     model = IngestionLog
     extra = 0
     max_num = 0
     can_delete = False
-    fields = (
-        "started_at",
-        "finished_at",
-        "outcome",
-        "http_status",
-        "items_seen",
-        "items_new",
-        "items_updated",
-        "items_skipped",
-        "error",
-    )
+    fields = (*INGESTION_LOG_FIELDS, "error")
     readonly_fields = fields
     ordering = ("-started_at",)
     show_change_link = False
@@ -573,18 +576,7 @@ class TranscriptAdmin(admin.ModelAdmin):
 
 @admin.register(IngestionLog)
 class IngestionLogAdmin(admin.ModelAdmin):
-    list_display = (
-        "source",
-        "started_at",
-        "finished_at",
-        "outcome",
-        "http_status",
-        "items_seen",
-        "items_new",
-        "items_updated",
-        "items_skipped",
-        "short_error",
-    )
+    list_display = ("source", *INGESTION_LOG_FIELDS, "short_error")
     list_filter = ("outcome", "source")
     date_hierarchy = "started_at"
     list_select_related = ("source",)
