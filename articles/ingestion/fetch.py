@@ -31,7 +31,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict, Unpack
 from urllib.parse import unquote, urljoin
 
 from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
@@ -173,15 +173,26 @@ class _Options:
     user_agent: str
 
 
+class FetchOptions(TypedDict, total=False):
+    """The options fetch_url and fetch_to_file share; each has a default (see _options)."""
+
+    etag: str  # sent as If-None-Match (default: none)
+    last_modified: str  # sent as If-Modified-Since (default: none)
+    allow_hosts: Iterable[str] | None  # replaces FETCH_ALLOW_HOSTS: [] allows nothing internal
+    accept: str  # the Accept header (default "*/*")
+    timeout_total: float | None  # the deadline for the whole fetch (default FETCH_TOTAL_TIMEOUT)
+
+
 def _options(
     *,
     max_bytes: int | None,
-    allow_hosts: Iterable[str] | None,
-    accept: str,
-    etag: str,
-    last_modified: str,
-    timeout_total: float | None,
+    allow_hosts: Iterable[str] | None = None,
+    accept: str = "*/*",
+    etag: str = "",
+    last_modified: str = "",
+    timeout_total: float | None = None,
 ) -> _Options:
+    """Everything a fetch needs, from its arguments, else from settings, else defaults."""
     if max_bytes is None:
         max_bytes = int(_setting("FETCH_MAX_FEED_BYTES", DEFAULT_MAX_BYTES))
     if allow_hosts is None:
@@ -914,43 +925,21 @@ def _fetch(url: str, write: Callable[[bytes], object], opts: _Options) -> FetchR
 
 
 def fetch_url(
-    url: str,
-    *,
-    max_bytes: int | None = None,
-    etag: str = "",
-    last_modified: str = "",
-    allow_hosts: Iterable[str] | None = None,
-    accept: str = "*/*",
-    timeout_total: float | None = None,
+    url: str, *, max_bytes: int | None = None, **options: Unpack[FetchOptions]
 ) -> FetchResult:
     """GET `url` into memory, safely. Raises a FetchError subclass on any failure.
 
+    max_bytes defaults to FETCH_MAX_FEED_BYTES; for the options, see FetchOptions.
     allow_hosts, when given, replaces FETCH_ALLOW_HOSTS (so [] allows nothing internal).
     """
-    opts = _options(
-        max_bytes=max_bytes,
-        allow_hosts=allow_hosts,
-        accept=accept,
-        etag=etag,
-        last_modified=last_modified,
-        timeout_total=timeout_total,
-    )
     parts: list[bytes] = []
-    result = _fetch(url, parts.append, opts)
+    result = _fetch(url, parts.append, _options(max_bytes=max_bytes, **options))
     result.content = b"".join(parts)
     return result
 
 
 def fetch_to_file(
-    url: str,
-    path: Path,
-    *,
-    max_bytes: int,
-    etag: str = "",
-    last_modified: str = "",
-    allow_hosts: Iterable[str] | None = None,
-    accept: str = "*/*",
-    timeout_total: float | None = None,
+    url: str, path: Path, *, max_bytes: int, **options: Unpack[FetchOptions]
 ) -> FetchResult:
     """GET `url` into `path` (large bodies such as audio), with fetch_url's safety.
 
@@ -958,19 +947,12 @@ def fetch_to_file(
     complete, so a failed download never leaves a truncated file behind; on 304
     `path` is left as it was. The result's content is always b"".
     """
-    if timeout_total is None:
+    if options.get("timeout_total") is None:
         # A file as large as allowed, on a slow but honest link, must not be cut off
         # by the deadline sized for feeds.
         feed_deadline = float(_setting("FETCH_TOTAL_TIMEOUT", DEFAULT_TOTAL_TIMEOUT))
-        timeout_total = max(feed_deadline, max_bytes / _DOWNLOAD_FLOOR_BYTES_PER_S)
-    opts = _options(
-        max_bytes=max_bytes,
-        allow_hosts=allow_hosts,
-        accept=accept,
-        etag=etag,
-        last_modified=last_modified,
-        timeout_total=timeout_total,
-    )
+        options["timeout_total"] = max(feed_deadline, max_bytes / _DOWNLOAD_FLOOR_BYTES_PER_S)
+    opts = _options(max_bytes=max_bytes, **options)
     path = Path(path)
     fd, partial = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
     try:
