@@ -18,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from articles.models import Article, Transcript
-from articles.templatetags.article_tags import prefetched_digest
 from topics.models import Topic
 
 PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"
@@ -98,7 +97,7 @@ class LatestArticlesFeed(Feed):
         )
 
     def item_description(self, item):
-        digest = prefetched_digest(item, (get_language() or "en")[:2])
+        digest = item.digest_for((get_language() or "en")[:2])
         return linebreaks(escape(digest.tldr)) if digest else ""
 
     def item_pubdate(self, item):

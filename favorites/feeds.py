@@ -12,7 +12,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from favorites.models import Favorite, FeedToken
-from favorites.templatetags.favorite_tags import card_digest
 
 FEED_SIZE = 50
 
@@ -55,7 +54,7 @@ class FavoriteFeed(Feed):
         return item.article.title
 
     def item_description(self, item: Favorite) -> str:
-        digest = card_digest(item.article, (get_language() or "en")[:2])
+        digest = item.article.digest_for((get_language() or "en")[:2])
         # A feed reader renders <description> as HTML: the TL;DR is text, so it is
         # escaped here (as in articles/feeds.py), or markup in it would run there.
         return linebreaks(escape(digest.tldr)) if digest else ""

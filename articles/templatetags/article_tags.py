@@ -28,39 +28,38 @@ def _whole(seconds) -> int | None:
     return max(value, 0)
 
 
+def _clock(seconds) -> tuple[int, int, int] | None:
+    """Whole, non-negative seconds as (hours, minutes, seconds); None when not a number."""
+    total = _whole(seconds)
+    if total is None:
+        return None
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return hours, minutes, secs
+
+
 @register.filter
 def duration(seconds) -> str:
     """1865 -> "0:31:05": always h:mm:ss, so that lengths line up in lists."""
-    total = _whole(seconds)
-    if total is None:
-        return ""
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"{hours}:{minutes:02d}:{secs:02d}"
+    clock = _clock(seconds)
+    return "" if clock is None else "{}:{:02d}:{:02d}".format(*clock)
 
 
 @register.filter
 def timestamp(seconds) -> str:
     """A position in an episode as players show it: "4:05", or "1:04:05" past the hour."""
-    total = _whole(seconds)
-    if total is None:
+    clock = _clock(seconds)
+    if clock is None:
         return ""
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    if hours:
-        return f"{hours}:{minutes:02d}:{secs:02d}"
-    return f"{minutes}:{secs:02d}"
+    hours, minutes, secs = clock
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 @register.filter
 def iso_duration(seconds) -> str:
     """ISO 8601 duration for <time datetime> and machine readers ("PT31M5S")."""
-    total = _whole(seconds)
-    if total is None:
-        return ""
-    hours, rest = divmod(total, 3600)
-    minutes, secs = divmod(rest, 60)
-    return f"PT{hours}H{minutes}M{secs}S"
+    clock = _clock(seconds)
+    return "" if clock is None else "PT{}H{}M{}S".format(*clock)
 
 
 @register.filter
@@ -85,24 +84,11 @@ def score_part_label(key) -> str:
     return SCORE_PART_LABELS.get(key) or str(key).replace("_", " ").capitalize()
 
 
-def prefetched_digest(article: Article, language: str) -> Digest | None:
-    """The digest in `language`, else the other one, from prefetched rows.
-
-    Lists prefetch ready digests only (ArticleQuerySet.for_cards), so this does not
-    re-check the status as Article.digest_for does: for_cards() does not load that
-    column, and reading it would cost one query per card.
-    """
-    digests = list(article.digests.all())
-    for digest in digests:
-        if digest.language == language:
-            return digest
-    return digests[0] if digests else None
-
-
 @register.simple_tag
 def digest_for(article: Article) -> Digest | None:
-    """The digest to show on a card: in the reader's language when there is one."""
-    return prefetched_digest(article, (get_language() or "en")[:2])
+    """The digest to show on a card: in the reader's language when there is one
+    (Article.digest_for, from the rows ArticleQuerySet.for_cards() prefetches)."""
+    return article.digest_for((get_language() or "en")[:2])
 
 
 @register.simple_tag

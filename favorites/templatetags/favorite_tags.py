@@ -57,22 +57,9 @@ def favorite_saved(context, article: Article) -> bool:
     return Favorite.objects.for_user(user).filter(article=article).exists()
 
 
-def card_digest(article: Article, language: str):
-    """The article's digest in `language`, else the other one, from the rows prefetched by
-    ArticleQuerySet.for_cards() (which holds only ready digests).
-
-    Not Article.digest_for(): it re-checks each digest's status, a field for_cards()
-    defers, which would cost one query per digest.
-    """
-    digests = list(article.digests.all())
-    for digest in digests:
-        if digest.language == language:
-            return digest
-    return digests[0] if digests else None
-
-
 @register.filter
 def tldr_in(article: Article, language: str) -> str:
-    """The TL;DR for an article card in `language` (see card_digest)."""
-    digest = card_digest(article, (language or "en")[:2])
+    """The TL;DR for an article card in `language`, else in the other one (Article.digest_for,
+    from the rows ArticleQuerySet.for_cards() prefetches)."""
+    digest = article.digest_for((language or "en")[:2])
     return digest.tldr if digest else ""
