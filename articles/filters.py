@@ -25,6 +25,13 @@ from articles.search.backends import search_articles
 from topics.models import Topic
 
 
+def _given(value) -> bool:
+    """Whether a filter's cleaned value narrows anything (an empty date range does not)."""
+    if isinstance(value, slice):
+        return value.start is not None or value.stop is not None
+    return value not in (None, "", [], ())
+
+
 class SearchField(forms.CharField):
     """The search box: any text is a valid query (NUL characters are dropped)."""
 
@@ -102,13 +109,23 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         self.searching = True
-        return search_articles(queryset, value)
+        # Both users of this FilterSet (the search page, the API) give it the published
+        # articles: with no other filter, search picks its window from the index alone.
+        narrowed = any(
+            _given(self.form.cleaned_data.get(other))
+            for other in self.filters
+            if other not in {"q", "sort"}
+        )
+        results = search_articles(queryset, value, all_published=not narrowed)
+        self.window_full = results.window_full
+        return results
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         return queryset  # applied last, by filter_queryset()
 
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         self.searching = False
+        self.window_full = False
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or self.SORT_RELEVANCE
         if sort == self.SORT_RELEVANCE and self.searching:

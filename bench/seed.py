@@ -238,7 +238,8 @@ class ArticleFactory:
                 (
                     article_id, language, title, "\n".join(summaries["en"]),
                     "\n".join(summaries["fr"]), "\n".join([*tag_names, source.name]),
-                    transcript_text[:200_000], published_at,
+                    transcript_text[:200_000], published_at, published_at,
+                    status == Article.Status.PUBLISHED,
                 )
             )  # fmt: skip
             if status == Article.Status.PUBLISHED:
@@ -433,7 +434,7 @@ def seed(*, scale: float, words: int, rng_seed: int, progress: bool = True) -> d
     ]  # fmt: skip
     document_columns = [
         "article_id", "language", "title", "summary_en", "summary_fr", "keywords", "body",
-        "updated_at",
+        "updated_at", "published_at", "public",
     ]  # fmt: skip
     published: list[int] = []
     words_written = 0
@@ -555,7 +556,9 @@ def check_documents(sample: int) -> None:
     ids = list(Article.objects.order_by("?").values_list("pk", flat=True)[:sample])
     for pk, built in build(ids).items():
         stored = SearchDocument.objects.get(pk=pk)
-        for name in ("language", "title", "summary_en", "summary_fr", "body"):
+        for name in index.STORED_FIELDS:
+            if name == "keywords":  # compared as a set, below
+                continue
             if getattr(built, name) != getattr(stored, name):
                 raise SystemExit(f"search document {pk}: {name} differs from the index's")
         if sorted(built.keywords.split("\n")) != sorted(stored.keywords.split("\n")):

@@ -274,6 +274,11 @@ SUMMARIZER_BACKEND = env.str(
 AUTO_PUBLISH_MIN_SCORE = env.float("AUTO_PUBLISH_MIN_SCORE", default=5.5)
 AUTO_PUBLISH_MIN_GROUNDING = env.float("AUTO_PUBLISH_MIN_GROUNDING", default=0.8)
 
+# --- Search -------------------------------------------------------------------
+# Relevance ranks the newest this many matches of a query (articles/search/backends.py):
+# the cost of a search stays bounded however common its words are.
+SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=500)
+
 # --- Logging --------------------------------------------------------------
 LOGGING = {
     "version": 1,

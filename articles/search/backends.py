@@ -4,21 +4,26 @@
     page = results[:20]
     add_snippets(page, request.GET["q"], language="fr")
 
-`search_articles()` filters any Article queryset to the matches and annotates each
-with `rank` (higher is better), ordered by it; a query with nothing to search for
-gives an empty queryset. When nothing matches, a fallback forgives misspellings
-(PostgreSQL: trigram similarity of titles; SQLite: the words' first letters as
-prefixes). `add_snippets()` then gives each article of a page `snippet`, safe HTML
-with the matched words in <mark>: it runs on the page only, because building a
-snippet reads and re-parses the document's text, which costs too much per match.
+`search_articles()` filters any Article queryset to its newest matches (a window of
+`SEARCH_WINDOW`) and annotates each with `rank` (higher is better), ordered by it; a
+query with nothing to search for gives an empty queryset. When nothing matches, a
+fallback forgives misspellings (PostgreSQL: trigram similarity of titles; SQLite: the
+words' first letters as prefixes). `add_snippets()` then gives each article of a
+page `snippet`, safe HTML with the matched words in <mark>: it runs on the page only,
+because building a snippet reads and re-parses the document's text, which costs too
+much per match.
 """
 
 from __future__ import annotations
 
 import json
+import operator
 import re
 from collections.abc import Sequence
+from contextlib import contextmanager
+from functools import reduce
 
+from django.conf import settings
 from django.contrib.postgres.lookups import TrigramWordSimilar
 from django.contrib.postgres.search import (
     SearchHeadline,
@@ -29,6 +34,7 @@ from django.contrib.postgres.search import (
 from django.db import connection, transaction
 from django.db.models import F, FloatField, QuerySet, Value
 from django.db.models.functions import Coalesce, Greatest, Least, Lower, NullIf, StrIndex, Substr
+from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -44,8 +50,9 @@ _MARKED = re.compile(f"{START}(.*?){STOP}", re.S)
 SNIPPET_WORDS = 28
 PLAIN_SNIPPET_CHARS = 220
 # PostgreSQL's ts_headline parses the text it is given again for each article shown:
-# of a transcript it is given this much, around the first place a query word appears.
-PG_HEADLINE_WINDOW = 6_000
+# of a transcript it is given this much, around the first place a query word appears
+# (a snippet shows 28 words; parsing 6,000 characters cost 2 ms an article).
+PG_HEADLINE_WINDOW = 1_500
 FTS_COLUMNS = ["title", "summary_en", "summary_fr", "keywords", "body"]
 # Three snippets per row (see _columns), for the rows of one page (a JSON array of ids).
 FTS_SNIPPETS = (
@@ -58,20 +65,42 @@ FTS_SNIPPETS = (
 )
 
 
-def search_articles(queryset: QuerySet, query: str | ParsedQuery) -> QuerySet:
-    """`queryset` narrowed to the articles matching `query`, with `rank`, best first."""
+def search_articles(
+    queryset: QuerySet, query: str | ParsedQuery, *, all_published: bool = False
+) -> QuerySet:
+    """`queryset` narrowed to its matches for `query`, with `rank`, best first.
+
+    Relevance is ranked over a window, not over every match: the newest
+    `SEARCH_WINDOW` matches (500 by default). A common word matches most of a large
+    archive, and ranking all of it for each page would cost seconds (it did: see
+    docs/performance.md); a news reader wants the best of the recent coverage, and
+    older matches stay reachable by narrowing the search or filtering by date. The
+    returned queryset says `window_full` (True when more matched than the window
+    holds) until it is cloned, so read it at once.
+
+    `all_published`: `queryset` is exactly the published articles, so the window can
+    be picked from the index alone (PostgreSQL), without reading any article.
+    """
     parsed = query if isinstance(query, ParsedQuery) else parse(query)
-    if not parsed:
-        return queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    limit = max(1, settings.SEARCH_WINDOW)
+    ids: list[int] = []
+    more = False
     backend = _backend()
-    results = backend.search(queryset, parsed)
-    # Misspellings are forgiven when the wanted words are in no document at all: not
-    # when exclusions or filters removed what they found, nor for words of drafts.
-    if not backend.indexed(ParsedQuery(parsed.groups)):
-        fallback = backend.fallback(queryset, parsed)
-        if fallback is not None:
-            results = fallback
-    return results.order_by("-rank", "-published_at", "-id")
+    if parsed:
+        ids, more = backend.newest_matches(queryset, parsed, limit=limit, everything=all_published)
+    if ids:
+        results = backend.ranked(queryset.filter(pk__in=ids), parsed)
+    elif parsed and not backend.indexed(ParsedQuery(parsed.groups)):
+        # Misspellings are forgiven when the wanted words are in no document at all:
+        # not when exclusions or filters removed what they found.
+        results = backend.fallback(queryset, parsed)
+    else:
+        results = None
+    if results is None:
+        results = queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
+    results = results.order_by("-rank", "-published_at", "-id")
+    results.window_full = more
+    return results
 
 
 def add_snippets(articles: Sequence, query: str | ParsedQuery, *, language: str) -> None:
@@ -116,6 +145,18 @@ def _columns(language: str) -> list[str]:
     return [f"summary_{language}", f"summary_{other}", "body"]
 
 
+@contextmanager
+def _planner_without(*methods: str):
+    """Run the enclosed queries with PostgreSQL's planner barred from `methods`
+    ("seqscan", "bitmapscan", ...), in a savepoint that reverts the settings on error."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        for method in methods:
+            cursor.execute(f"SET LOCAL enable_{method} = off")
+        yield
+        for method in methods:
+            cursor.execute(f"RESET enable_{method}")
+
+
 def _backend():
     return PostgresBackend if connection.vendor == "postgresql" else SQLiteBackend
 
@@ -123,22 +164,18 @@ def _backend():
 class PostgresBackend:
     @classmethod
     def indexed(cls, parsed: ParsedQuery) -> bool:
-        """Whether any document matches, asked of the GIN index alone.
+        """Whether any document has the query's words, asked of the GIN index alone.
 
         A plain exists() asks the planner for a first row, and it then prefers to read
         the table until a match turns up, unpacking every transcript's tsvector: the
         whole table when there is none, which is exactly when the answer matters (a
-        misspelt word). Only the index answers "none" cheaply, so only it may be used;
-        the settings revert with the savepoint on error and are reset otherwise.
+        misspelt word). Only the index answers "none" cheaply, so only it may be used.
+        Word order is left out for the same reason (checking a phrase reads each
+        document), and because a phrase whose words all exist is not a misspelling.
         """
-        documents = SearchDocument.objects.filter(vector=cls.tsquery(parsed))
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_seqscan = off")
-            cursor.execute("SET LOCAL enable_indexscan = off")
-            found = documents.exists()
-            cursor.execute("RESET enable_seqscan")
-            cursor.execute("RESET enable_indexscan")
-        return found
+        documents = SearchDocument.objects.filter(vector=cls.loose_tsquery(parsed))
+        with _planner_without("seqscan", "indexscan"):
+            return documents.exists()
 
     @staticmethod
     def tsquery(parsed: ParsedQuery) -> SearchQuery:
@@ -156,12 +193,78 @@ class PostgresBackend:
                 query &= ~SearchQuery(atom.websearch_text, config=config, search_type="websearch")
         return query
 
-    @classmethod
-    def search(cls, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
-        query = cls.tsquery(parsed)
-        return queryset.filter(search_document__vector=query).annotate(
-            rank=SearchRank(F("search_document__rank_vector"), query)
+    @staticmethod
+    def loose_tsquery(parsed: ParsedQuery) -> SearchQuery:
+        """The query with its phrases' words required but not their order.
+
+        GIN answers this one from the index alone; a phrase (or an excluded phrase)
+        makes PostgreSQL re-read every candidate's whole tsvector to check word
+        positions, seconds when the words are common. It matches at least what the
+        full query matches: each word in either language, and only one-word exclusions.
+        """
+
+        def atom(words):
+            forms = [
+                SearchQuery(" ".join(words), config=config, search_type="plain")
+                for config in PG_CONFIGS.values()
+            ]
+            return reduce(operator.or_, forms)
+
+        query = reduce(
+            operator.and_,
+            (reduce(operator.or_, (atom(one.words) for one in group)) for group in parsed.groups),
         )
+        for one in parsed.excluded:
+            if len(one.words) == 1:
+                for config in PG_CONFIGS.values():
+                    query &= ~SearchQuery(one.words[0], config=config, search_type="plain")
+        return query
+
+    @classmethod
+    def newest_matches(
+        cls, queryset: QuerySet, parsed: ParsedQuery, *, limit: int, everything: bool
+    ) -> tuple[list[int], bool]:
+        """The ids of the `limit` newest articles of `queryset` that match, and whether
+        more articles have the query's words than were looked at.
+
+        Asked of SearchDocument, whose rows are narrow (migration 0006): the GIN index
+        gives the matches, and only their small rows are read to sort them by date.
+        `everything`: `queryset` is every published article, which the documents' own
+        copy of the publication says without reading the articles. A query with
+        phrases is answered in two steps, each bounded: the newest `limit` documents
+        with all the words (from the index alone), then the phrases checked in those.
+
+        Sequential scans are ruled out: the planner prices `@@` as if it were cheap,
+        but on a table scan it unpacks each transcript's tsvector from TOAST storage
+        (seconds for a common word), while the index answers without them.
+        """
+        documents = SearchDocument.objects.all()
+        if everything:
+            documents = documents.filter(public=True, published_at__lte=timezone.now())
+        else:
+            documents = documents.filter(article__in=queryset.order_by().values("pk"))
+        newest = ("-published_at", "-article_id")
+        full = cls.tsquery(parsed)
+        ordered = parsed.has_phrase
+        first = documents.filter(vector=cls.loose_tsquery(parsed) if ordered else full)
+        with _planner_without("seqscan"):
+            ids = list(first.order_by(*newest).values_list("article_id", flat=True)[: limit + 1])
+        more = len(ids) > limit
+        ids = ids[:limit]
+        if ordered and ids:
+            # Each of these few documents is read once, from its primary key: a bitmap
+            # of the phrase's words would read every document that has them.
+            phrased = SearchDocument.objects.filter(article_id__in=ids, vector=full)
+            with _planner_without("seqscan", "bitmapscan"):
+                ids = list(phrased.order_by(*newest).values_list("article_id", flat=True))
+        return ids, more
+
+    @classmethod
+    def ranked(cls, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
+        # The rank reads the small vector of the title, digests and keywords: a match in
+        # the transcript alone ranks below them all, newest first.
+        rank = SearchRank(F("search_document__rank_vector"), cls.tsquery(parsed))
+        return queryset.annotate(rank=rank)
 
     @staticmethod
     def fallback(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet | None:
@@ -193,19 +296,21 @@ class PostgresBackend:
 
         rows = (
             SearchDocument.objects.filter(pk__in=ids)
-            .annotate(first=headline(F(summary)), second=headline(F(other)))
-            .values_list("pk", "first", "second", summary, other)
+            .annotate(first=headline(F(summary)))
+            .values_list("pk", "first", summary, other)
         )
-        found = {pk: [first, second] for pk, first, second, _s, _o in rows}
-        plain = {pk: s or o for pk, _f, _s, s, o in rows}
-        # The transcript costs the most to parse again: only where the digests show
-        # no matched word.
-        unmarked = [pk for pk, texts in found.items() if not any(START in t for t in texts)]
-        if unmarked:
+        found = {pk: [first] for pk, first, _s, _o in rows}
+        plain = {pk: s or o for pk, _f, s, o in rows}
+        # Each further text is parsed again only where the ones before show no matched
+        # word: the other language's digest, then the transcript, which costs the most.
+        for expression in (F(other), _window(body, parsed)):
+            unmarked = [pk for pk, texts in found.items() if not any(START in t for t in texts)]
+            if not unmarked:
+                break
             for pk, text in (
                 SearchDocument.objects.filter(pk__in=unmarked)
-                .annotate(third=headline(_window(body, parsed)))
-                .values_list("pk", "third")
+                .annotate(text=headline(expression))
+                .values_list("pk", "text")
             ):
                 found[pk].append(text)
         return {pk: _pick(texts, plain[pk]) for pk, texts in found.items()}
@@ -237,7 +342,19 @@ class SQLiteBackend:
         return SearchIndexEntry.objects.filter(match=parsed.fts5_expression()).exists()
 
     @staticmethod
-    def search(queryset: QuerySet, parsed: ParsedQuery, *, fallback: bool = False) -> QuerySet:
+    def newest_matches(
+        queryset: QuerySet, parsed: ParsedQuery, *, limit: int, everything: bool
+    ) -> tuple[list[int], bool]:
+        """The ids of the `limit` newest articles of `queryset` that match, and whether
+        more do (SQLite reads the articles' own dates: its index keeps no copy of them,
+        and FTS5 checks phrases from its index)."""
+        matching = queryset.filter(search_document__fts__match=parsed.fts5_expression())
+        newest = matching.order_by("-published_at", "-id").values_list("pk", flat=True)
+        ids = list(dict.fromkeys(newest[: limit + 1]))
+        return ids[:limit], len(ids) > limit
+
+    @staticmethod
+    def ranked(queryset: QuerySet, parsed: ParsedQuery, *, fallback: bool = False) -> QuerySet:
         # FTS5 ranks with bm25 (the table's `rank` column, weighted by the migration):
         # lower is better, so it is negated to read like PostgreSQL's rank.
         return queryset.filter(
@@ -248,7 +365,7 @@ class SQLiteBackend:
     def fallback(cls, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet | None:
         if parsed.fts5_expression(fallback=True) == parsed.fts5_expression():
             return None
-        return cls.search(queryset, parsed, fallback=True)
+        return cls.ranked(queryset, parsed, fallback=True)
 
     @staticmethod
     def snippets(ids: list[int], parsed: ParsedQuery, *, language: str) -> dict[int, str]:

@@ -33,6 +33,7 @@ from articles.search.models import MAX_BODY_CHARS, SearchDocument
 
 BATCH_SIZE = 100
 TEXT_FIELDS = ("title", "summary_en", "summary_fr", "keywords", "body")
+STORED_FIELDS = ("language", *TEXT_FIELDS, "published_at", "public")
 # The configurations the migration creates: the built-in ones with accents folded first.
 PG_CONFIGS = {"en": "english_unaccent", "fr": "french_unaccent"}
 FTS_TABLE = "articles_search_fts"
@@ -65,9 +66,13 @@ def _clean(text: str) -> str:
     return unicodedata.normalize("NFC", text or "").translate(_UNWANTED)
 
 
-def _document(pk, *, title, language, keywords, summaries, body) -> SearchDocument:
+def _document(
+    pk, *, title, language, keywords, summaries, body, published_at, status
+) -> SearchDocument:
     return SearchDocument(
         article_id=pk,
+        published_at=published_at,
+        public=status == Article.Status.PUBLISHED,
         language=language if language in PG_CONFIGS else "en",
         title=_clean(title),
         summary_en=_clean("\n".join(summaries.get("en", []))),
@@ -83,10 +88,11 @@ def build_documents(ids: Iterable[int]) -> dict[int, SearchDocument]:
     Plain values rather than model instances: this runs after every save of an
     indexed model, and ingestion saves thousands.
     """
+    names = ("title", "language", "source", "body", "published_at", "status")
     articles = {
-        pk: {"title": title, "language": language, "source": source, "body": body, "tags": []}
-        for pk, title, language, source, body in Article.objects.filter(pk__in=ids).values_list(
-            "pk", "title", "language", "source__name", "transcript__text"
+        pk: {**dict(zip(names, values, strict=True)), "tags": []}
+        for pk, *values in Article.objects.filter(pk__in=ids).values_list(
+            "pk", "title", "language", "source__name", "transcript__text", "published_at", "status"
         )
     }
     if not articles:
@@ -124,6 +130,8 @@ def build_documents(ids: Iterable[int]) -> dict[int, SearchDocument]:
             keywords=[*row["tags"], row["source"]],
             summaries=summaries[pk],
             body=row["body"],
+            published_at=row["published_at"],
+            status=row["status"],
         )
         for pk, row in articles.items()
     }
@@ -139,13 +147,13 @@ def document_for_new_article(article: Article) -> SearchDocument:
         keywords=[article.source.name],
         summaries={},
         body="",
+        published_at=article.published_at,
+        status=article.status,
     )
 
 
-def _same_text(old: SearchDocument, new: SearchDocument) -> bool:
-    return old.language == new.language and all(
-        getattr(old, name) == getattr(new, name) for name in TEXT_FIELDS
-    )
+def _same_document(old: SearchDocument, new: SearchDocument) -> bool:
+    return all(getattr(old, name) == getattr(new, name) for name in STORED_FIELDS)
 
 
 # --- The service --------------------------------------------------------------------
@@ -180,7 +188,7 @@ def _update_batch(ids: list[int], *, rebuild: bool = False) -> int:
         docs = [
             doc
             for pk, doc in new_docs.items()
-            if rebuild or pk not in old_by_pk or not _same_text(old_by_pk[pk], doc)
+            if rebuild or pk not in old_by_pk or not _same_document(old_by_pk[pk], doc)
         ]
         _write(docs, old=[] if rebuild else [old_by_pk[d.pk] for d in docs if d.pk in old_by_pk])
     return len(docs) + len(gone)
@@ -194,7 +202,7 @@ def _write(docs: list[SearchDocument], *, old: list[SearchDocument]) -> None:
         docs,
         update_conflicts=True,
         unique_fields=["article"],
-        update_fields=["language", *TEXT_FIELDS, "updated_at"],
+        update_fields=[*STORED_FIELDS, "updated_at"],
     )
     if connection.vendor == "postgresql":
         _pg_vectorize([doc.pk for doc in docs])

@@ -51,6 +51,11 @@ class SearchDocument(models.Model):
     # matches by ts_rank then reads these small vectors rather than unpacking the
     # transcript's lexemes from TOAST storage for every one of them.
     rank_vector = SearchVectorField(null=True, editable=False)
+    # Copies of the article's, so that search picks its window of newest matches from
+    # this table alone (backends.py); on PostgreSQL a trigger keeps them current
+    # whatever writes the article (migration 0006).
+    published_at = models.DateTimeField(_("published"), null=True, editable=False)
+    public = models.BooleanField(_("public"), default=False, editable=False)
     updated_at = models.DateTimeField(_("indexed"), auto_now=True)
 
     class Meta:

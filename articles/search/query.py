@@ -71,6 +71,12 @@ class ParsedQuery:
         # Nothing required: nothing to search for (see the module docstring).
         return bool(self.groups)
 
+    @property
+    def has_phrase(self) -> bool:
+        """Whether word order matters somewhere (a phrase, required or excluded)."""
+        atoms = [*(atom for group in self.groups for atom in group), *self.excluded]
+        return any(len(atom.words) > 1 for atom in atoms)
+
     def websearch_text(self) -> str:
         """The required part, in the websearch syntax PostgreSQL parses."""
         return " ".join(" or ".join(atom.websearch_text for atom in group) for group in self.groups)

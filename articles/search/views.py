@@ -37,6 +37,7 @@ class SearchView(generic.ListView):
             filter=self.filterset,
             query=query,
             searched=self.filterset.is_bound and self.filterset.is_valid(),
+            window_full=getattr(self.filterset, "window_full", False),
         )
         return context
 

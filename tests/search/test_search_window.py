@@ -1,0 +1,149 @@
+"""Relevance ranks a bounded window of the newest matches (SEARCH_WINDOW), on SQLite
+and PostgreSQL alike; PostgreSQL picks that window from the index's own copy of each
+article's publication, which a trigger keeps current whatever writes the article."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from articles.models import Article
+from articles.search.backends import search_articles
+from articles.search.models import SearchDocument
+from tests.factories import make_article
+
+from .test_search import talk
+
+pytestmark = pytest.mark.django_db
+
+
+def days_ago(days: float):
+    return timezone.now() - timedelta(days=days)
+
+
+def titles(response) -> list[str]:
+    return [article.title for article in response.context["articles"]]
+
+
+def test_relevance_ranks_the_newest_matches_and_says_when_there_are_more(client, settings):
+    settings.SEARCH_WINDOW = 3
+    make_article(title="Quantum computing, the old primer", published_at=days_ago(30))
+    for day in (4, 3, 2):
+        make_article(
+            title=f"Roundup {day}",
+            published_at=days_ago(day),
+            transcript=talk("We also said a word about quantum computing."),
+        )
+    make_article(title="Quantum networks this week", published_at=days_ago(1))
+    make_article(title="Gardening", published_at=days_ago(0.5))
+
+    results = search_articles(Article.objects.published(), "quantum")
+    assert results.window_full
+    # The three newest matches, the title match first; the old primer is beyond them.
+    assert [a.title for a in results] == ["Quantum networks this week", "Roundup 2", "Roundup 3"]
+
+    response = client.get("/search/", {"q": "quantum"})
+    assert titles(response) == ["Quantum networks this week", "Roundup 2", "Roundup 3"]
+    html = response.content.decode()
+    assert "More than 3 digests match “quantum”: the newest 3 are" in html
+    assert "digests match “quantum”." not in html
+
+    # Narrowing the search brings the older article into the window.
+    response = client.get("/search/", {"q": "quantum primer"})
+    assert titles(response) == ["Quantum computing, the old primer"]
+    assert "1 digest matches “quantum primer”." in response.content.decode()
+
+
+def test_a_window_that_holds_every_match_says_nothing_more(client, settings):
+    settings.SEARCH_WINDOW = 3
+    for day in (3, 2, 1):
+        make_article(title=f"Rust release {day}", published_at=days_ago(day))
+    response = client.get("/search/", {"q": "rust"})
+    assert len(titles(response)) == 3
+    html = response.content.decode()
+    assert "3 digests match “rust”." in html
+    assert "More than" not in html
+
+
+def test_unpublished_articles_take_no_place_in_the_window(client, settings):
+    settings.SEARCH_WINDOW = 2
+    make_article(title="Rust in the kernel", published_at=days_ago(5))
+    make_article(title="Rust on embedded boards", published_at=days_ago(4))
+    make_article(title="Rust draft", published_at=days_ago(1), status=Article.Status.REVIEW)
+    make_article(title="Rust scheduled", published_at=timezone.now() + timedelta(days=1))
+    response = client.get("/search/", {"q": "rust"})
+    assert titles(response) == ["Rust on embedded boards", "Rust in the kernel"]
+    assert "More than" not in response.content.decode()
+
+
+def test_filters_choose_the_window_among_the_articles_they_keep(client, settings):
+    settings.SEARCH_WINDOW = 2
+    make_article(title="Rust for crypto wallets", topic="crypto", published_at=days_ago(9))
+    for day in (3, 2, 1):
+        make_article(title=f"Rust and AI {day}", topic="ai", published_at=days_ago(day))
+    response = client.get("/search/", {"q": "rust", "topic": "crypto"})
+    assert titles(response) == ["Rust for crypto wallets"]
+    response = client.get("/api/articles/", {"q": "rust", "topic": "ai"})
+    assert [a["title"] for a in response.json()["results"]] == ["Rust and AI 1", "Rust and AI 2"]
+
+
+def three_new_models():
+    make_article(title="A", published_at=days_ago(3), transcript=talk("The new model shipped."))
+    make_article(title="B", published_at=days_ago(2), transcript=talk("A model, new and shiny."))
+    make_article(title="C", published_at=days_ago(1), transcript=talk("Our new model is out."))
+
+
+def test_a_phrase_finds_all_its_matches_when_they_fit_the_window(settings):
+    settings.SEARCH_WINDOW = 10
+    three_new_models()
+    results = search_articles(Article.objects.published(), '"new model"')
+    assert sorted(a.title for a in results) == ["A", "C"]
+    assert not results.window_full
+
+
+@pytest.mark.postgres
+def test_postgresql_checks_a_phrase_in_the_window_of_articles_with_its_words(settings):
+    # Checking word order reads each document's whole tsvector: PostgreSQL does it
+    # only for the newest articles that have the words (SQLite's FTS5 checks phrases
+    # from its index, and needs no such bound).
+    settings.SEARCH_WINDOW = 2
+    three_new_models()
+    results = search_articles(Article.objects.published(), '"new model"')
+    # B and C have the words and are the newest two; only C has them together, and
+    # A lies beyond the window, which is said.
+    assert [a.title for a in results] == ["C"]
+    assert results.window_full
+
+
+def test_a_phrase_whose_words_exist_apart_is_not_a_misspelling():
+    make_article(title="Kubernetes operators", transcript=talk("Operators run on kubernetes."))
+    assert [a.title for a in search_articles(Article.objects.published(), "kubernetes")] == [
+        "Kubernetes operators"
+    ]
+    # The words are all indexed: no fallback to similar titles, just no match.
+    assert list(search_articles(Article.objects.published(), '"kubernetes run operators"')) == []
+
+
+def test_the_index_keeps_each_articles_publication(settings):
+    article = make_article(title="Edge computing", published_at=days_ago(2))
+    document = SearchDocument.objects.get(pk=article.pk)
+    assert document.public and document.published_at == article.published_at
+    draft = make_article(title="Edge draft", status=Article.Status.REVIEW)
+    assert not SearchDocument.objects.get(pk=draft.pk).public
+
+
+@pytest.mark.postgres
+def test_publishing_through_update_moves_the_article_in_and_out_of_search(client):
+    article = make_article(title="Edge computing", published_at=days_ago(2))
+    # QuerySet.update(), as the admin's bulk actions do: no signal, the trigger follows.
+    Article.objects.filter(pk=article.pk).update(status=Article.Status.HIDDEN)
+    assert not SearchDocument.objects.get(pk=article.pk).public
+    assert titles(client.get("/search/", {"q": "edge"})) == []
+    later = days_ago(1)
+    published = Article.Status.PUBLISHED
+    Article.objects.filter(pk=article.pk).update(status=published, published_at=later)
+    document = SearchDocument.objects.get(pk=article.pk)
+    assert document.public and document.published_at == later
+    assert titles(client.get("/search/", {"q": "edge"})) == ["Edge computing"]
