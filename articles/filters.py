@@ -25,7 +25,7 @@ from articles.search.backends import search_articles
 from topics.models import Topic
 
 
-def _given(value) -> bool:
+def given(value) -> bool:
     """Whether a filter's cleaned value narrows anything (an empty date range does not)."""
     if isinstance(value, slice):
         return value.start is not None or value.stop is not None
@@ -112,12 +112,13 @@ class ArticleFilter(django_filters.FilterSet):
         # Both users of this FilterSet (the search page, the API) give it the published
         # articles: with no other filter, search picks its window from the index alone.
         narrowed = any(
-            _given(self.form.cleaned_data.get(other))
+            given(self.form.cleaned_data.get(other))
             for other in self.filters
             if other not in {"q", "sort"}
         )
         results = search_articles(queryset, value, all_published=not narrowed)
         self.window_full = results.window_full
+        self.matched = results.matched
         return results
 
     def filter_sort(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -126,6 +127,7 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         self.searching = False
         self.window_full = False
+        self.matched = None
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or self.SORT_RELEVANCE
         if sort == self.SORT_RELEVANCE and self.searching:

@@ -136,6 +136,16 @@ def _bump() -> None:
         cache.set(VERSION_KEY, _fresh_version(), None)
 
 
+def current_version() -> int:
+    """The version pages are stored under now: what else is cached until the pages
+    change (a fragment of one) can be stored under it too."""
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, _fresh_version(), None)
+        version = cache.get(VERSION_KEY, 0)
+    return version
+
+
 def _refresh_due() -> None:
     """Remember when the next scheduled article appears, so that pages stored before
     then expire then (a publication that no write announces)."""

@@ -76,7 +76,8 @@ def search_articles(
     docs/performance.md); a news reader wants the best of the recent coverage, and
     older matches stay reachable by narrowing the search or filtering by date. The
     returned queryset says `window_full` (True when more matched than the window
-    holds) until it is cloned, so read it at once.
+    holds) and `matched` (how many it holds, None when unknown) until it is cloned,
+    so read them at once.
 
     `all_published`: `queryset` is exactly the published articles, so the window can
     be picked from the index alone (PostgreSQL), without reading any article.
@@ -100,6 +101,8 @@ def search_articles(
         results = queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     results = results.order_by("-rank", "-published_at", "-id")
     results.window_full = more
+    # How many articles the results hold, when known without counting them.
+    results.matched = len(ids) if ids else None
     return results
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils.translation import get_language
 from django.views import generic
 
-from articles.filters import ArticleFilter
+from articles.filters import ArticleFilter, given
 from articles.models import Article
 from articles.search.backends import add_snippets
+from newsroom import pagecache
 
 PAGE_SIZE = 20
 
@@ -38,8 +40,36 @@ class SearchView(generic.ListView):
             query=query,
             searched=self.filterset.is_bound and self.filterset.is_valid(),
             window_full=getattr(self.filterset, "window_full", False),
+            filter_fields_key=self.filter_fields_key(),
         )
         return context
+
+    def filter_fields_key(self) -> str:
+        """A cache key for the filter fields' HTML when no filter is set, else "".
+
+        Those fields (selects of every topic and source) are the same for any query and
+        cost more to render than the search itself; they are kept until a page changes
+        (a topic or source renamed, added or removed bumps the pages' version). With a
+        filter set they show its value and are rendered: any text could be a value,
+        and the cache must not grow with what visitors type.
+        """
+        form = self.filterset.form
+        if not self.filterset.is_bound or form.errors:
+            return ""
+        values = {name: value for name, value in form.cleaned_data.items() if name != "q"}
+        sort = values.pop("sort", "") or ArticleFilter.SORT_RELEVANCE
+        if any(given(value) for value in values.values()):
+            return ""
+        language = get_language() or settings.LANGUAGE_CODE
+        return f"{language}:{sort}:{pagecache.current_version()}"
+
+    def get_paginator(self, queryset, per_page, **kwargs):
+        paginator = super().get_paginator(queryset, per_page, **kwargs)
+        matched = getattr(self.filterset, "matched", None)
+        if matched is not None:
+            # The search counted its window already: no COUNT query for the same rows.
+            paginator.count = matched
+        return paginator
 
     def render_to_response(self, context, **response_kwargs):
         # A filter value that cannot be read (an unknown topic, a date like 2025-13-45)

@@ -147,3 +147,30 @@ def test_publishing_through_update_moves_the_article_in_and_out_of_search(client
     document = SearchDocument.objects.get(pk=article.pk)
     assert document.public and document.published_at == later
     assert titles(client.get("/search/", {"q": "edge"})) == ["Edge computing"]
+
+
+def test_counting_is_left_to_the_window_and_the_count_is_right(client, settings):
+    settings.SEARCH_WINDOW = 50
+    for day in range(1, 26):
+        make_article(title=f"Rust weekly {day}", published_at=days_ago(day))
+    response = client.get("/search/", {"q": "rust", "page": 2})
+    assert len(titles(response)) == 5
+    html = response.content.decode()
+    assert "25 digests match “rust”." in html
+    assert "Page 2 of 2" in html
+
+
+def test_the_filter_fields_follow_a_renamed_source(client):
+    article = make_article(title="Rust weekly")
+    source = article.source
+    response = client.get("/search/", {"q": "rust"})
+    assert f">{source.name}</option>" in response.content.decode()
+    source.name = "The Renamed Show"
+    source.save()
+    html = client.get("/search/", {"q": "anything else"}).content.decode()
+    assert ">The Renamed Show</option>" in html
+    # A filter set shows its value selected, whatever is cached for the plain page.
+    html = client.get("/search/", {"q": "rust", "source": source.slug}).content.decode()
+    assert f'<option value="{source.slug}" selected>The Renamed Show</option>' in html
+    html = client.get("/fr/search/", {"q": "rust"}).content.decode()
+    assert "Toutes les sources" in html
