@@ -92,6 +92,7 @@ class LatestArticlesFeed(Feed):
         return (
             self.articles(obj)
             .for_cards()
+            .with_tags()
             .annotate(has_transcript=has_transcript)
             .order_by("-published_at", "-id")[:FEED_SIZE]
         )

@@ -83,7 +83,8 @@ class FavoriteViewSet(
     cache_control = {"private": True, "no_cache": True}
 
     def get_queryset(self):
-        return Favorite.objects.for_user(self.request.user).published().with_cards()
+        favorites = Favorite.objects.for_user(self.request.user).published().with_cards()
+        return favorites.prefetch_related("article__tags")  # the API lists each one's tags
 
     def create(self, request, *args, **kwargs):
         incoming = FavoriteCreateSerializer(data=request.data)

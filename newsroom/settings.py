@@ -277,7 +277,7 @@ AUTO_PUBLISH_MIN_GROUNDING = env.float("AUTO_PUBLISH_MIN_GROUNDING", default=0.8
 # --- Search -------------------------------------------------------------------
 # Relevance ranks the newest this many matches of a query (articles/search/backends.py):
 # the cost of a search stays bounded however common its words are.
-SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=500)
+SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=300)
 
 # --- Logging --------------------------------------------------------------
 LOGGING = {

@@ -143,7 +143,7 @@ class ArticleViewSet(ConditionalGetMixin, LanguageMixin, viewsets.ReadOnlyModelV
     def get_queryset(self):
         published = Article.objects.published()
         if self.action != "retrieve":
-            return published.for_cards()
+            return published.for_cards().with_tags()
         ready = Digest.objects.filter(status=Digest.Status.READY).prefetch_related(
             Prefetch("key_points", queryset=KeyPoint.objects.order_by("order", "id"))
         )

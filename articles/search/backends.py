@@ -71,7 +71,7 @@ def search_articles(
     """`queryset` narrowed to its matches for `query`, with `rank`, best first.
 
     Relevance is ranked over a window, not over every match: the newest
-    `SEARCH_WINDOW` matches (500 by default). A common word matches most of a large
+    `SEARCH_WINDOW` matches (300 by default). A common word matches most of a large
     archive, and ranking all of it for each page would cost seconds (it did: see
     docs/performance.md); a news reader wants the best of the recent coverage, and
     older matches stay reachable by narrowing the search or filtering by date. The
