@@ -92,8 +92,15 @@ CACHEABLE_URL_NAMES = frozenset(
         "feed_latest",
         "feed_latest_atom",
         "sitemap",
+        # Searches repeat (a tag's link on every article page is one), and a common
+        # one costs 40 ms of work: its page is kept like the others, until a change.
+        "search",
     }
 )
+# Pages stored only when asked for a second time (within PAGE_CACHE_TIMEOUT): most
+# searches are asked once, and storing a page costs a fifth of rendering it; nor can
+# a stream of made-up queries fill the cache with pages nobody reads.
+SECOND_ASK_URL_NAMES = frozenset({"search"})
 # A reader's own pages (their favorites), cached for that reader alone: keyed by their
 # id, invalidated by their own version (bumped when their favorites, feed token or
 # account change) as well as the pages' version, and kept briefly because they show
@@ -600,10 +607,11 @@ def _fill(request: HttpRequest, entry: _Entry) -> tuple[str, str]:
 
 
 class _Plan:
-    __slots__ = ("key", "version", "due", "private")
+    __slots__ = ("key", "version", "due", "private", "second_ask")
 
-    def __init__(self, key, version, due, private=False):
+    def __init__(self, key, version, due, private=False, second_ask=False):
         self.key, self.version, self.due, self.private = key, version, due, private
+        self.second_ask = second_ask
 
 
 def _csrf_secret(request: HttpRequest) -> str:
@@ -688,7 +696,8 @@ class PageCacheMiddleware:
                 logger.exception("page cache: could not serve %s", request.path)
                 return None
         if private or not signed_in:
-            request._page_cache_plan = _Plan(key, version, due, private)
+            second_ask = match.url_name in SECOND_ASK_URL_NAMES
+            request._page_cache_plan = _Plan(key, version, due, private, second_ask)
         return None
 
     # Serving -----------------------------------------------------------------
@@ -746,6 +755,8 @@ class PageCacheMiddleware:
         session = getattr(request, "session", None)
         if session is not None and session.modified:
             return  # the page changed the reader's session: it is not anonymous-generic
+        if plan.second_ask and cache.add(f"{plan.key}:asked", 1, page_timeout()):
+            return  # asked for the first time: remembered, stored if asked again
         charset = response.charset or "utf-8"
         body = response.content.decode(charset)
         placeholder = _new_placeholder()

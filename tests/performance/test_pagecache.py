@@ -398,10 +398,30 @@ def test_feeds_answer_conditional_requests(client, articles, path):
     assert changed.status_code == 200 and b"A title for the feed" in changed.content
 
 
-def test_search_is_not_cached(client, articles):
-    get(client, "/search/?q=story")
-    _, queries = get(client, "/search/?q=story")
+def test_a_search_asked_twice_is_cached_until_something_changes(client, articles):
+    first, queries = get(client, "/search/?q=story")
+    assert queries > 0 and b"3 digests match" in first.content
+    # Asked once, a search is only remembered; asked again, its page is stored...
+    _, queries = get(Client(), "/search/?q=story")
     assert queries > 0
+    again, queries = get(Client(), "/search/?q=story")
+    assert queries == 0
+    assert without_tokens(again.content) == without_tokens(first.content)
+    other, queries = get(client, "/search/?q=cached+story+0")
+    assert queries > 0 and b"1 digest matches" in other.content
+    # ...and a change shows on the next request.
+    make_article(title="Another story")
+    fresh, queries = get(Client(), "/search/?q=story")
+    assert queries > 0
+    assert b"4 digests match" in fresh.content and b"Another story" in fresh.content
+
+
+def test_a_search_whose_filters_cannot_be_read_is_not_cached(client, articles):
+    first, _ = get(client, "/search/?q=story&published_after=2025-13-45")
+    assert first.status_code == 400
+    for _ in range(2):
+        _, queries = get(Client(), "/search/?q=story&published_after=2025-13-45")
+        assert queries > 0
 
 
 def test_favorites_page_is_cached_for_its_reader_alone(articles, make_reader):
