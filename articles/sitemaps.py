@@ -17,6 +17,9 @@ class _BilingualSitemap(Sitemap):
 class ArticleSitemap(_BilingualSitemap):
     changefreq = "weekly"
     priority = 0.8
+    # Addresses per page of the section (an article's two languages are two): 5,000
+    # articles a page, which the index links one by one.
+    limit = 10_000
 
     def items(self):
         # Only what a URL and <lastmod> need: the sitemap lists every published article.

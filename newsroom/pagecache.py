@@ -92,6 +92,7 @@ CACHEABLE_URL_NAMES = frozenset(
         "feed_latest",
         "feed_latest_atom",
         "sitemap",
+        "sitemap_section",
         # Searches repeat (a tag's link on every article page is one), and a common
         # one costs 40 ms of work: its page is kept like the others, until a change.
         "search",

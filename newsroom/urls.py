@@ -7,7 +7,7 @@ API, feeds' machine endpoints and the health check are language-neutral.
 from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
-from django.contrib.sitemaps.views import sitemap
+from django.contrib.sitemaps import views as sitemaps
 from django.urls import include, path
 
 from articles.sitemaps import SITEMAPS
@@ -19,8 +19,21 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/favorites/", include("favorites.api_urls")),
     path("api/", include("articles.api.urls")),
-    # One sitemap for both languages (it lists each page's /fr/ alternate itself).
-    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    # One sitemap for both languages (it lists each page's /fr/ alternate itself): an
+    # index of its sections, the articles' in pages, as no sitemap file may list more
+    # than 50,000 addresses.
+    path(
+        "sitemap.xml",
+        sitemaps.index,
+        {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap_section"},
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
+        sitemaps.sitemap,
+        {"sitemaps": SITEMAPS},
+        name="sitemap_section",
+    ),
 ]
 
 urlpatterns += i18n_patterns(

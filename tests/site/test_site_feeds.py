@@ -107,19 +107,45 @@ def test_feed_titles_are_escaped_xml(client):
     assert b"<bytes>" not in body
 
 
+def sitemap_locations(client) -> tuple[set[str], list]:
+    """Every address the sitemap index leads to, and the <url> elements listing them."""
+    index = xml(client.get("/sitemap.xml"))
+    assert index.tag == f"{SITEMAP}sitemapindex"
+    urls = []
+    for section in index.iter(f"{SITEMAP}loc"):
+        response = client.get(section.text.removeprefix("http://testserver"))
+        assert response.status_code == 200, section.text
+        urls += list(xml(response).iter(f"{SITEMAP}url"))
+    return {url.findtext(f"{SITEMAP}loc") for url in urls}, urls
+
+
 def test_sitemap_lists_pages_topics_and_articles_in_both_languages(client, article):
     draft = make_article(status=Article.Status.REVIEW)
-    response = client.get("/sitemap.xml")
-    root = xml(response)
-    locations = {url.findtext(f"{SITEMAP}loc") for url in root.iter(f"{SITEMAP}url")}
+    locations, urls = sitemap_locations(client)
     base = "http://testserver"
     for path in ["/", "/topics/", "/videos/", "/archives/", "/topics/crypto/"]:
         assert base + path in locations and base + "/fr" + path in locations
     assert base + article.get_absolute_url() in locations
     assert base + "/fr" + article.get_absolute_url() in locations
     assert base + draft.get_absolute_url() not in locations
-    alternates = [link.get("hreflang") for link in root.iter(f"{XHTML}link")]
+    alternates = [link.get("hreflang") for url in urls for link in url.iter(f"{XHTML}link")]
     assert {"en", "fr", "x-default"} <= set(alternates)
+
+
+def test_the_sitemap_index_pages_the_articles(client, settings, monkeypatch):
+    from articles.sitemaps import ArticleSitemap
+
+    monkeypatch.setattr(ArticleSitemap, "limit", 4)  # addresses: two articles a page
+    made = [make_article(title=f"Story {n}") for n in range(5)]
+    index = xml(client.get("/sitemap.xml"))
+    sections = [loc.text for loc in index.iter(f"{SITEMAP}loc")]
+    assert sum("sitemap-articles.xml" in section for section in sections) == 3
+    locations, _ = sitemap_locations(client)
+    for article in made:
+        assert "http://testserver" + article.get_absolute_url() in locations
+        assert "http://testserver/fr" + article.get_absolute_url() in locations
+    assert client.get("/sitemap-articles.xml?p=4").status_code == 404
+    assert client.get("/sitemap-nothing.xml").status_code == 404
 
 
 def test_french_sitemap_url_does_not_exist(client):
