@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "rest_framework",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "axes",
     "topics",
     "articles",
@@ -233,6 +234,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Read-only access to published digests, topics and sources; "
     "signed-in readers manage their favorites.",
     "VERSION": "1.0.0",
+    # The documentation page's Swagger UI from our own static files, not a CDN: it
+    # works offline and on a laptop, and no third party sees who reads the docs.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 # --- Ingestion ------------------------------------------------------------

@@ -3,6 +3,7 @@ conditional GET, throttling."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -260,3 +261,14 @@ def test_schema_and_docs(api):
     assert {"q", "topic", "source", "kind", "min_score", "sort", "cursor", "lang"} <= names
     docs = api.get("/api/docs/", HTTP_ACCEPT="text/html")
     assert docs.status_code == 200 and b"swagger" in docs.content.lower()
+
+
+def test_the_docs_page_loads_swagger_from_this_site_not_a_cdn(api):
+    from django.contrib.staticfiles import finders
+
+    html = api.get("/api/docs/", HTTP_ACCEPT="text/html").content.decode()
+    assets = re.findall(r'(?:src|href)="([^"]+\.(?:js|css|png))"', html)
+    assert any("swagger-ui-bundle" in asset for asset in assets), assets
+    for asset in assets:
+        assert asset.startswith("/static/"), asset
+        assert finders.find(asset.removeprefix("/static/")), asset
