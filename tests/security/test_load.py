@@ -129,6 +129,7 @@ def run_wrk(base_url: str, paths: list[str], *, duration: int, workdir: Path) ->
         LUA
         % {
             "paths": ", ".join(lua_string(p) for p in paths),
+            "unique": "false",
             # Behind the proxy production has: the request came over HTTPS.
             "headers": f"[{lua_string('X-Forwarded-Proto')}] = {lua_string('https')}",
         }
