@@ -1,7 +1,7 @@
 """The filters readers and API clients narrow articles with, in one FilterSet.
 
-/search/, the list pages and /api/articles/ all use `ArticleFilter`, so a parameter
-means the same everywhere: ?q=…&topic=ai&source=…&kind=video&min_score=7
+/search/ and /api/articles/ both use it (as `PublishedArticleFilter`), so a parameter
+means the same in both: ?q=…&topic=ai&source=…&kind=video&min_score=7
 &published_after=2025-01-01&published_before=2025-01-31&language=fr&tag=…&sort=score.
 
 A value that cannot be read (an unknown topic, a date like 2025-13-45) makes the
@@ -98,6 +98,10 @@ class ArticleFilter(django_filters.FilterSet):
         empty_label=None,
     )
 
+    # Whether the articles this FilterSet is given are exactly the published ones: a
+    # search with no other filter then picks its window from the index alone.
+    over_published = False
+
     class Meta:
         model = Article
         fields: list[str] = []
@@ -109,15 +113,16 @@ class ArticleFilter(django_filters.FilterSet):
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         self.searching = True
-        # Both users of this FilterSet (the search page, the API) give it the published
-        # articles: with no other filter, search picks its window from the index alone.
         narrowed = any(
             given(self.form.cleaned_data.get(other))
             for other in self.filters
             if other not in {"q", "sort"}
         )
-        results = search_articles(queryset, value, all_published=not narrowed)
+        results = search_articles(
+            queryset, value, all_published=self.over_published and not narrowed
+        )
         self.window_full = results.window_full
+        self.window_unchecked = results.window_unchecked
         self.matched = results.matched
         return results
 
@@ -127,6 +132,7 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_queryset(self, queryset: QuerySet) -> QuerySet:
         self.searching = False
         self.window_full = False
+        self.window_unchecked = False
         self.matched = None
         queryset = super().filter_queryset(queryset)
         sort = self.form.cleaned_data.get("sort") or self.SORT_RELEVANCE
@@ -151,3 +157,10 @@ class ArticleFilter(django_filters.FilterSet):
         if not self.is_bound or not self.is_valid():
             return ""
         return self.form.cleaned_data.get("q") or ""
+
+
+class PublishedArticleFilter(ArticleFilter):
+    """ArticleFilter over `Article.objects.published()`, which its users must give it
+    (the search page and the API do)."""
+
+    over_published = True

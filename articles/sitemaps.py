@@ -23,7 +23,11 @@ class ArticleSitemap(_BilingualSitemap):
 
     def items(self):
         # Only what a URL and <lastmod> need: the sitemap lists every published article.
-        return Article.objects.published().only("slug", "updated_at").order_by("-published_at")
+        # Oldest first, so that a new article joins the last page rather than moving
+        # every other one (Django builds the whole list for each page: the page cache
+        # keeps the pages, 10,000 addresses a page).
+        published = Article.objects.published().only("slug", "updated_at")
+        return published.order_by("published_at", "id")
 
     def lastmod(self, article):
         return article.updated_at

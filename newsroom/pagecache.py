@@ -3,7 +3,8 @@
 What is cached
     The reader pages listed in CACHEABLE_URL_NAMES, as an anonymous reader sees them,
     in the Django cache (Redis in production), keyed by scheme, host, language and
-    path with its query string. Only an anonymous render of these pages is stored.
+    path with its query string. Only an anonymous render of these pages is stored
+    (a search's, only once the same query is asked again: SECOND_ASK_URL_NAMES).
     A reader's own pages (PRIVATE_URL_NAMES: /favorites/) are stored too, for that
     reader alone (see PRIVATE_URL_NAMES).
 
@@ -71,9 +72,9 @@ from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
 
-# Reader pages whose content is the same for every anonymous reader of a URL. Not the
-# search page (its queries are unbounded in number and it is measured uncached), not
-# favorites or accounts (personal), not the admin or the API.
+# Reader pages whose content is the same for every anonymous reader of a URL (search
+# results from their second ask: SECOND_ASK_URL_NAMES). Not favorites or accounts
+# (personal), not the admin or the API.
 CACHEABLE_URL_NAMES = frozenset(
     {
         "today",

@@ -29,7 +29,7 @@ from articles.api.serializers import (
     SourceSerializer,
     TopicSerializer,
 )
-from articles.filters import ArticleFilter
+from articles.filters import PublishedArticleFilter
 from articles.models import LANGUAGE_CHOICES, Article, Digest, KeyPoint, Source
 from articles.search.backends import add_snippets
 from topics.models import Topic
@@ -115,7 +115,9 @@ class OrderedCursorPagination(CursorPagination):
     list=extend_schema(
         summary="Published articles",
         description="Newest first, or as ?sort= says; ?q= searches (websearch syntax: "
-        'words, "phrases", -excluded, or). Cursor-paginated.',
+        'words, "phrases", -excluded, or) and gives the newest matches, at most the '
+        "site's search window (SEARCH_WINDOW, 300 by default), most relevant first "
+        "unless ?sort= says otherwise. Cursor-paginated.",
         parameters=[LANG_PARAMETER],
     ),
     retrieve=extend_schema(
@@ -137,7 +139,7 @@ class ArticleViewSet(ConditionalGetMixin, LanguageMixin, viewsets.ReadOnlyModelV
     lookup_field = "slug"
     lookup_value_regex = "[-a-zA-Z0-9_]+"
     filter_backends = [DjangoFilterBackend]
-    filterset_class = ArticleFilter
+    filterset_class = PublishedArticleFilter
     pagination_class = OrderedCursorPagination
 
     def get_queryset(self):

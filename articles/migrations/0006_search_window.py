@@ -9,8 +9,9 @@ document's row narrow so that visiting thousands of matches stays cheap:
   changes an article (`QuerySet.update()` from the publishing actions included), by a
   trigger. SQLite's search reads the article itself, and has no such trigger: Django
   rebuilds SQLite tables to alter them, which would silently drop it;
-- `toast_tuple_target = 128` stores every long value (texts and tsvectors) out of
-  line, leaving about 200 bytes per row in the table the matches are read from;
+- `toast_tuple_target = 128`: a row that needs TOAST at all (over about 2 kB: any
+  document with a transcript) has its long values (texts, tsvectors) stored out of
+  line down to about 200 bytes, in the table the matches are read from;
 - a partial index lists published documents newest first, for words found almost
   everywhere, where walking it beats collecting every match.
 """

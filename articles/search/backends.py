@@ -21,6 +21,7 @@ import operator
 import re
 from collections.abc import Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from functools import reduce
 
 from django.conf import settings
@@ -54,6 +55,10 @@ PLAIN_SNIPPET_CHARS = 220
 # (a snippet shows 28 words; parsing 6,000 characters cost 2 ms an article).
 PG_HEADLINE_WINDOW = 1_500
 FTS_COLUMNS = ["title", "summary_en", "summary_fr", "keywords", "body"]
+# PostgreSQL checks a phrase in at most this many windows of the newest documents that
+# have its words (each check reads a document's whole tsvector: 40 µs).
+PHRASE_CHECKS = 4
+PLANNER_METHODS = frozenset({"seqscan", "indexscan", "bitmapscan"})
 # Three snippets per row (see _columns), for the rows of one page (a JSON array of ids).
 FTS_SNIPPETS = (
     "SELECT rowid, "
@@ -63,6 +68,17 @@ FTS_SNIPPETS = (
     "FROM articles_search_fts WHERE articles_search_fts MATCH %s "
     "AND rowid IN (SELECT value FROM json_each(%s))"
 )
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """What a backend found for a query: the ids of the newest matches (at most the
+    window's size), whether more articles match (`more`), and whether, with phrases
+    on PostgreSQL, older articles with the words were left unchecked (`unchecked`)."""
+
+    ids: list[int]
+    more: bool = False
+    unchecked: bool = False
 
 
 def search_articles(
@@ -76,19 +92,20 @@ def search_articles(
     docs/performance.md); a news reader wants the best of the recent coverage, and
     older matches stay reachable by narrowing the search or filtering by date. The
     returned queryset says `window_full` (True when more matched than the window
-    holds) and `matched` (how many it holds, None when unknown) until it is cloned,
-    so read them at once.
+    holds), `window_unchecked` (True when a phrase was looked for in the newest
+    articles with its words only, see PostgresBackend) and `matched` (how many it
+    holds, None when unknown) until it is cloned, so read them at once.
 
     `all_published`: `queryset` is exactly the published articles, so the window can
     be picked from the index alone (PostgreSQL), without reading any article.
     """
     parsed = query if isinstance(query, ParsedQuery) else parse(query)
     limit = max(1, settings.SEARCH_WINDOW)
-    ids: list[int] = []
-    more = False
+    window = Window([])
     backend = _backend()
     if parsed:
-        ids, more = backend.newest_matches(queryset, parsed, limit=limit, everything=all_published)
+        window = backend.newest_matches(queryset, parsed, limit=limit, everything=all_published)
+    ids = window.ids
     if ids:
         results = backend.ranked(queryset.filter(pk__in=ids), parsed)
     elif parsed and not backend.indexed(ParsedQuery(parsed.groups)):
@@ -100,7 +117,8 @@ def search_articles(
     if results is None:
         results = queryset.none().annotate(rank=Value(0.0, output_field=FloatField()))
     results = results.order_by("-rank", "-published_at", "-id")
-    results.window_full = more
+    results.window_full = window.more
+    results.window_unchecked = window.unchecked
     # How many articles the results hold, when known without counting them.
     results.matched = len(ids) if ids else None
     return results
@@ -148,10 +166,18 @@ def _columns(language: str) -> list[str]:
     return [f"summary_{language}", f"summary_{other}", "body"]
 
 
+def _newest_ids(documents: QuerySet, count: int) -> list[int]:
+    newest = documents.order_by("-published_at", "-article_id")
+    return list(newest.values_list("article_id", flat=True)[:count])
+
+
 @contextmanager
 def _planner_without(*methods: str):
     """Run the enclosed queries with PostgreSQL's planner barred from `methods`
     ("seqscan", "bitmapscan", ...), in a savepoint that reverts the settings on error."""
+    unknown = set(methods) - PLANNER_METHODS
+    if unknown:  # the names go into SQL: only known ones
+        raise ValueError(f"not a planner method: {sorted(unknown)}")
     with transaction.atomic(), connection.cursor() as cursor:
         for method in methods:
             cursor.execute(f"SET LOCAL enable_{method} = off")
@@ -226,16 +252,19 @@ class PostgresBackend:
     @classmethod
     def newest_matches(
         cls, queryset: QuerySet, parsed: ParsedQuery, *, limit: int, everything: bool
-    ) -> tuple[list[int], bool]:
-        """The ids of the `limit` newest articles of `queryset` that match, and whether
-        more articles have the query's words than were looked at.
+    ) -> Window:
+        """The newest `limit` articles of `queryset` that match.
 
         Asked of SearchDocument, whose rows are narrow (migration 0006): the GIN index
         gives the matches, and only their small rows are read to sort them by date.
         `everything`: `queryset` is every published article, which the documents' own
-        copy of the publication says without reading the articles. A query with
-        phrases is answered in two steps, each bounded: the newest `limit` documents
-        with all the words (from the index alone), then the phrases checked in those.
+        copy of the publication says without reading the articles.
+
+        A query with phrases is answered in bounded steps: the newest documents with
+        all the words (from the index alone, at most PHRASE_CHECKS windows of them),
+        then the phrases checked in those, a window at a time, newest first, until the
+        window is full. Older documents with the words are then left unchecked, and
+        the result says so.
 
         Sequential scans are ruled out: the planner prices `@@` as if it were cheap,
         but on a table scan it unpacks each transcript's tsvector from TOAST storage
@@ -246,21 +275,27 @@ class PostgresBackend:
             documents = documents.filter(public=True, published_at__lte=timezone.now())
         else:
             documents = documents.filter(article__in=queryset.order_by().values("pk"))
-        newest = ("-published_at", "-article_id")
         full = cls.tsquery(parsed)
-        ordered = parsed.has_phrase
-        first = documents.filter(vector=cls.loose_tsquery(parsed) if ordered else full)
+        if not parsed.has_phrase:
+            with _planner_without("seqscan"):
+                ids = _newest_ids(documents.filter(vector=full), limit + 1)
+            return Window(ids[:limit], more=len(ids) > limit)
+        budget = limit * PHRASE_CHECKS
         with _planner_without("seqscan"):
-            ids = list(first.order_by(*newest).values_list("article_id", flat=True)[: limit + 1])
-        more = len(ids) > limit
-        ids = ids[:limit]
-        if ordered and ids:
-            # Each of these few documents is read once, from its primary key: a bitmap
-            # of the phrase's words would read every document that has them.
-            phrased = SearchDocument.objects.filter(article_id__in=ids, vector=full)
+            candidates = _newest_ids(documents.filter(vector=cls.loose_tsquery(parsed)), budget + 1)
+        unchecked = len(candidates) > budget
+        ids: list[int] = []
+        for start in range(0, min(budget, len(candidates)), limit):
+            # Each of these documents is read once, from its primary key: a bitmap of
+            # the phrase's words would read every document that has them.
+            batch = SearchDocument.objects.filter(
+                article_id__in=candidates[start : start + limit], vector=full
+            )
             with _planner_without("seqscan", "bitmapscan"):
-                ids = list(phrased.order_by(*newest).values_list("article_id", flat=True))
-        return ids, more
+                ids += _newest_ids(batch, limit + 1 - len(ids))
+            if len(ids) > limit:
+                return Window(ids[:limit], more=True)
+        return Window(ids, unchecked=unchecked)
 
     @classmethod
     def ranked(cls, queryset: QuerySet, parsed: ParsedQuery) -> QuerySet:
@@ -347,14 +382,14 @@ class SQLiteBackend:
     @staticmethod
     def newest_matches(
         queryset: QuerySet, parsed: ParsedQuery, *, limit: int, everything: bool
-    ) -> tuple[list[int], bool]:
-        """The ids of the `limit` newest articles of `queryset` that match, and whether
-        more do (SQLite reads the articles' own dates: its index keeps no copy of them,
-        and FTS5 checks phrases from its index)."""
+    ) -> Window:
+        """The newest `limit` articles of `queryset` that match (SQLite reads the
+        articles' own dates: its index keeps no copy of them; and FTS5 checks phrases
+        from its index, so none is left unchecked)."""
         matching = queryset.filter(search_document__fts__match=parsed.fts5_expression())
         newest = matching.order_by("-published_at", "-id").values_list("pk", flat=True)
         ids = list(dict.fromkeys(newest[: limit + 1]))
-        return ids[:limit], len(ids) > limit
+        return Window(ids[:limit], more=len(ids) > limit)
 
     @staticmethod
     def ranked(queryset: QuerySet, parsed: ParsedQuery, *, fallback: bool = False) -> QuerySet:

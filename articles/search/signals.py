@@ -8,8 +8,11 @@ future code that saves a model reach the same index through these receivers.
 Signals do not cover writes that bypass them: `QuerySet.update()`, `bulk_create()`,
 raw SQL. Code that changes indexed text that way calls
 `search_index_update(article_ids=...)` itself; `manage.py reindex` repairs anything.
-Status, score, topic and featured are not indexed (search reads them from the article
-row), so the publishing actions, which use update(), need no such call.
+Score, topic and featured are not indexed (search reads them from the article row).
+The document's copies of the status and publication date (`public`, `published_at`)
+are written with it and, on PostgreSQL, kept current by a trigger, so the publishing
+actions, which use update(), need no call either; on SQLite nothing reads the copies
+(its search reads the article row), and `manage.py reindex` rewrites them.
 
 The index is written at once, in the caller's transaction, rather than on commit: it
 then commits or rolls back with the change it reflects, and tests (which run inside a

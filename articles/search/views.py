@@ -6,7 +6,7 @@ from django.conf import settings
 from django.utils.translation import get_language
 from django.views import generic
 
-from articles.filters import ArticleFilter, given
+from articles.filters import ArticleFilter, PublishedArticleFilter, given
 from articles.models import Article
 from articles.search.backends import add_snippets
 from newsroom import pagecache
@@ -21,7 +21,7 @@ class SearchView(generic.ListView):
 
     def get_queryset(self):
         # Unbound without parameters: the page then shows the search box and no list.
-        self.filterset = ArticleFilter(
+        self.filterset = PublishedArticleFilter(
             self.request.GET or None,
             queryset=Article.objects.published().for_cards(),
             request=self.request,
@@ -40,6 +40,7 @@ class SearchView(generic.ListView):
             query=query,
             searched=self.filterset.is_bound and self.filterset.is_valid(),
             window_full=getattr(self.filterset, "window_full", False),
+            window_unchecked=getattr(self.filterset, "window_unchecked", False),
             filter_fields_key=self.filter_fields_key(),
         )
         return context
@@ -54,7 +55,9 @@ class SearchView(generic.ListView):
         and the cache must not grow with what visitors type.
         """
         form = self.filterset.form
-        if not self.filterset.is_bound or form.errors:
+        # Without the page cache (no Redis) each process has its own memory cache,
+        # which would not hear of a renamed source written by another.
+        if not pagecache.enabled() or not self.filterset.is_bound or form.errors:
             return ""
         values = {name: value for name, value in form.cleaned_data.items() if name != "q"}
         sort = values.pop("sort", "") or ArticleFilter.SORT_RELEVANCE

@@ -7,6 +7,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
@@ -47,7 +49,7 @@ def test_relevance_ranks_the_newest_matches_and_says_when_there_are_more(client,
     response = client.get("/search/", {"q": "quantum"})
     assert titles(response) == ["Quantum networks this week", "Roundup 2", "Roundup 3"]
     html = response.content.decode()
-    assert "More than 3 digests match “quantum”: the newest 3 are" in html
+    assert "More than 3 digests match “quantum”: only the newest 3" in html
     assert "digests match “quantum”." not in html
 
     # Narrowing the search brings the older article into the window.
@@ -104,20 +106,38 @@ def test_a_phrase_finds_all_its_matches_when_they_fit_the_window(settings):
 
 
 @pytest.mark.postgres
-def test_postgresql_checks_a_phrase_in_the_window_of_articles_with_its_words(settings):
-    # Checking word order reads each document's whole tsvector: PostgreSQL does it
-    # only for the newest articles that have the words (SQLite's FTS5 checks phrases
-    # from its index, and needs no such bound).
+def test_postgresql_checks_a_phrase_in_the_newest_articles_with_its_words_and_says_so(
+    client, settings, monkeypatch
+):
+    # Checking word order reads each document's whole tsvector: PostgreSQL does it for
+    # the newest articles that have the words, PHRASE_CHECKS windows of them (SQLite's
+    # FTS5 checks phrases from its index, and needs no such bound).
+    from articles.search import backends
+
     settings.SEARCH_WINDOW = 2
     three_new_models()
+    # Four windows of two: A, B and C are all checked.
     results = search_articles(Article.objects.published(), '"new model"')
-    # B and C have the words and are the newest two; only C has them together, and
-    # A lies beyond the window, which is said.
+    assert [a.title for a in results] == ["C", "A"]
+    assert not results.window_full and not results.window_unchecked
+    # One window: only B and C, the newest with the words, are checked, and it is said.
+    monkeypatch.setattr(backends, "PHRASE_CHECKS", 1)
+    results = search_articles(Article.objects.published(), '"new model"')
     assert [a.title for a in results] == ["C"]
-    assert results.window_full
+    assert results.window_unchecked and not results.window_full
+    for title, day in (("D", 0.6), ("E", 0.5)):  # the newest two: the words apart
+        make_article(title=title, published_at=days_ago(day), transcript=talk("Model: new."))
+    response = client.get("/search/", {"q": '"new model"'})
+    assert titles(response) == []
+    html = response.content.decode()
+    assert "Only the newest articles with all these words were searched" in html
+    assert "No digest matches" not in html
 
 
+@pytest.mark.postgres
 def test_a_phrase_whose_words_exist_apart_is_not_a_misspelling():
+    # PostgreSQL asks the index whether the words exist anywhere (the fallback to
+    # similar titles is for words that do not); SQLite has no fallback for phrases.
     make_article(title="Kubernetes operators", transcript=talk("Operators run on kubernetes."))
     assert [a.title for a in search_articles(Article.objects.published(), "kubernetes")] == [
         "Kubernetes operators"
@@ -153,14 +173,17 @@ def test_counting_is_left_to_the_window_and_the_count_is_right(client, settings)
     settings.SEARCH_WINDOW = 50
     for day in range(1, 26):
         make_article(title=f"Rust weekly {day}", published_at=days_ago(day))
-    response = client.get("/search/", {"q": "rust", "page": 2})
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/search/", {"q": "rust", "page": 2})
+    assert not [q["sql"] for q in queries if "COUNT(" in q["sql"].upper()]
     assert len(titles(response)) == 5
     html = response.content.decode()
     assert "25 digests match “rust”." in html
     assert "Page 2 of 2" in html
 
 
-def test_the_filter_fields_follow_a_renamed_source(client):
+def test_the_filter_fields_follow_a_renamed_source(client, settings):
+    settings.PAGE_CACHE = True  # the fields are cached with the pages
     article = make_article(title="Rust weekly")
     source = article.source
     response = client.get("/search/", {"q": "rust"})
