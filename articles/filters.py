@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import django_filters
 from django import forms
-from django.db.models import DecimalField, Q, QuerySet, Value
+from django.db.models import DecimalField, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 from django_filters.widgets import DateRangeWidget
@@ -109,7 +109,7 @@ class ArticleFilter(django_filters.FilterSet):
     def filter_kind(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         if value == "video":
             return queryset.videos()
-        return queryset.filter(~Q(source__kind=Source.Kind.YOUTUBE) & Q(video_url=""))
+        return queryset.exclude(pk__in=queryset.videos().values("pk"))
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         self.searching = True

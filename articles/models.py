@@ -81,7 +81,8 @@ class ArticleQuerySet(models.QuerySet):
         return self.filter(topic__slug=topic)
 
     def videos(self) -> ArticleQuerySet:
-        return self.filter(Q(source__kind=Source.Kind.YOUTUBE) | ~Q(video_url=""))
+        """What Article.is_video says is a video, and whatever a YouTube channel posts."""
+        return self.filter(Q(source__kind=Source.Kind.YOUTUBE) | ~Q(video_url="") | ~Q(video_id=""))
 
     def for_cards(self) -> ArticleQuerySet:
         """What an article card shows, in a constant number of queries (cards show no

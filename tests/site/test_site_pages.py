@@ -219,9 +219,17 @@ def test_videos_lists_video_sources_and_video_articles_only(client):
     make_article(source=channel, title="A channel video", video_id="dQw4w9WgXcQ")
     make_article(title="A file video", video_url="https://cdn.example.org/talk.mp4")
     make_article(title="Just audio")
+    # A podcast episode that names its YouTube video: a video, as its page says.
+    make_article(title="A podcast's video", video_id="aqz-KE-bpKQ")
     html = client.get("/videos/").content.decode()
     assert "A channel video" in html and "A file video" in html
+    assert "A podcast's video" in html.replace("&#x27;", "'")
     assert "Just audio" not in html
+    # The search filter agrees, both ways.
+    video = client.get("/search/", {"kind": "video"}).context["articles"]
+    assert {a.title for a in video} == {"A channel video", "A file video", "A podcast's video"}
+    audio = client.get("/search/", {"kind": "audio"}).context["articles"]
+    assert [a.title for a in audio] == ["Just audio"]
 
 
 def test_videos_empty_state(client, lang):
