@@ -382,6 +382,8 @@ def _speakers_from_prefixes(segments: list[Segment]) -> list[Segment]:
 _SPEAKER = re.compile(
     r"^(?:>>\s*)?"
     r"(?P<name>[A-Z\u00C0-\u024F][\w.'’\-]*(?:[ \t]+[A-Z\u00C0-\u024F0-9][\w.'’\-]*){0,3})"
+    # A role or affiliation in parentheses: "Jane Doe (Guest):", "Max (Acme, CTO):".
+    r"(?P<role>[ \t]*\([^()\n]{1,40}\))?"
     r"[ \t]*:[ \t]+(?P<rest>\S.*)$",
     re.DOTALL,
 )
@@ -415,6 +417,8 @@ def split_speaker(text: str) -> tuple[str, str]:
     name = match.group("name").strip()
     if len(name) > 40 or name.lower() in _NOT_SPEAKERS or name[-1] in ".-":
         return "", text
+    if match.group("role"):
+        name = f"{name} {match.group('role').strip()}"
     return name, match.group("rest").strip()
 
 

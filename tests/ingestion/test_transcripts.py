@@ -501,3 +501,18 @@ def test_writers_fill_in_missing_times():
 def test_writers_with_no_segments():
     assert segments_to_vtt([]) == "WEBVTT\n"
     assert segments_to_srt([]) == ""
+
+
+def test_a_speakers_role_in_parentheses_stays_with_the_name():
+    transcript = parse_transcript(
+        "WEBVTT\n\n00:00:01.000 --> 00:00:04.000\nJane Doe (Guest): We shipped it last week.\n\n"
+        "00:00:04.000 --> 00:00:08.000\nMax (Acme, CTO): And it held up.\n\n"
+        "00:00:08.000 --> 00:00:12.000\nNote (aside): this line has no speaker.\n",
+        content_type="text/vtt",
+    )
+    assert [(s.speaker, s.text) for s in transcript.segments] == [
+        ("Jane Doe (Guest)", "We shipped it last week."),
+        ("Max (Acme, CTO)", "And it held up."),
+        # Not a speaker: the line is kept whole, and Max goes on talking.
+        ("Max (Acme, CTO)", "Note (aside): this line has no speaker."),
+    ]
