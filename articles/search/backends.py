@@ -57,7 +57,7 @@ PG_HEADLINE_WINDOW = 1_500
 FTS_COLUMNS = ["title", "summary_en", "summary_fr", "keywords", "body"]
 # PostgreSQL checks a phrase in at most this many windows of the newest documents that
 # have its words (each check reads a document's whole tsvector: 40 µs).
-PHRASE_CHECKS = 4
+PHRASE_CHECKS = 2
 PLANNER_METHODS = frozenset({"seqscan", "indexscan", "bitmapscan"})
 # Three snippets per row (see _columns), for the rows of one page (a JSON array of ids).
 FTS_SNIPPETS = (

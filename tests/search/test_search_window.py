@@ -116,7 +116,7 @@ def test_postgresql_checks_a_phrase_in_the_newest_articles_with_its_words_and_sa
 
     settings.SEARCH_WINDOW = 2
     three_new_models()
-    # Four windows of two: A, B and C are all checked.
+    # Two windows of two: A, B and C, all that have the words, are checked.
     results = search_articles(Article.objects.published(), '"new model"')
     assert [a.title for a in results] == ["C", "A"]
     assert not results.window_full and not results.window_unchecked
