@@ -1,4 +1,4 @@
-"""Readers with a known password, for the API and security tests.
+"""Readers with a known password, for the API, security and favorites tests.
 
 Their conftests import these fixtures; `_fast_password_hashing` is autouse there.
 """

@@ -1,40 +1,14 @@
-"""Readers and articles for the accounts and favorites tests."""
+"""Signed-in clients and articles for the accounts and favorites tests; readers come
+from tests/readers.py."""
 
 import pytest
-from django.utils import translation
 
 from tests.factories import make_article
-
-PASSWORD = "correct-horse-battery-staple-42"
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    # A request to /fr/… leaves French active in this thread; reverse() in the next test
-    # would then build /fr/ URLs. Each test starts in English and leaves no language behind.
-    translation.activate("en")
-    yield
-    translation.deactivate()
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # The real hasher costs ~0.3 s a password by design; these tests check flows, not it.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+from tests.readers import PASSWORD, _fast_password_hashing, other_reader, reader  # noqa: F401
 
 
 @pytest.fixture
-def reader(db, django_user_model):
-    return django_user_model.objects.create_user("reader", "reader@example.org", PASSWORD)
-
-
-@pytest.fixture
-def other_reader(db, django_user_model):
-    return django_user_model.objects.create_user("other", "other@example.org", PASSWORD)
-
-
-@pytest.fixture
-def reader_client(client, reader):
+def reader_client(client, reader):  # noqa: F811 (the fixture imported above)
     # force_login: Client.login() calls authenticate() without a request, which the
     # django-axes backend refuses; the sign-in tests go through the real login view.
     client.force_login(reader)

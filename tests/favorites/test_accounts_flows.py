@@ -8,7 +8,7 @@ from django.core import mail
 from django.test import Client
 from django.urls import reverse
 
-from tests.favorites.conftest import PASSWORD
+from tests.readers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.favorites.conftest import PASSWORD
+from tests.readers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ from django.urls import reverse
 from articles.models import Article
 from favorites.models import Favorite
 from tests.factories import make_article
-from tests.favorites.conftest import PASSWORD
+from tests.readers import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
