@@ -145,13 +145,15 @@ def _bump() -> None:
         cache.set(VERSION_KEY, _fresh_version(), None)
 
 
-def current_version() -> int:
-    """The version pages are stored under now: what else is cached until the pages
-    change (a fragment of one) can be stored under it too."""
-    version = cache.get(VERSION_KEY)
+def current_version(found: int | None = None) -> int:
+    """The version pages are stored under now (`found`: as just read from the cache),
+    started if there is none: what else is cached until the pages change (a fragment
+    of one) can be stored under it too."""
+    version = cache.get(VERSION_KEY) if found is None else found
     if version is None:
-        cache.add(VERSION_KEY, _fresh_version(), None)
-        version = cache.get(VERSION_KEY, 0)
+        version = _fresh_version()
+        cache.add(VERSION_KEY, version, None)
+        version = cache.get(VERSION_KEY, version)
     return version
 
 
@@ -672,11 +674,7 @@ class PageCacheMiddleware:
         if private:
             keys.append(READER_VERSION_KEY.format(user.pk))
         found = cache.get_many(keys)
-        version = found.get(VERSION_KEY)
-        if version is None:
-            version = _fresh_version()
-            cache.add(VERSION_KEY, version, None)
-            version = cache.get(VERSION_KEY, version)
+        version = current_version(found.get(VERSION_KEY))
         due = found.get(DUE_KEY)
         if due and time.time() >= due:
             _after_commit()  # a scheduled article is out now: every page is stale
