@@ -88,12 +88,17 @@ def build_documents(ids: Iterable[int]) -> dict[int, SearchDocument]:
     Plain values rather than model instances: this runs after every save of an
     indexed model, and ingestion saves thousands.
     """
-    names = ("title", "language", "source", "body", "published_at", "status")
+    read = {
+        "title": "title",
+        "language": "language",
+        "source": "source__name",
+        "body": "transcript__text",
+        "published_at": "published_at",
+        "status": "status",
+    }
     articles = {
-        pk: {**dict(zip(names, values, strict=True)), "tags": []}
-        for pk, *values in Article.objects.filter(pk__in=ids).values_list(
-            "pk", "title", "language", "source__name", "transcript__text", "published_at", "status"
-        )
+        pk: {**dict(zip(read, values, strict=True)), "tags": []}
+        for pk, *values in Article.objects.filter(pk__in=ids).values_list("pk", *read.values())
     }
     if not articles:
         return {}
