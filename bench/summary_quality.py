@@ -26,6 +26,7 @@ import statistics
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+import snowballstemmer  # noqa: E402
 from rouge_score import rouge_scorer  # noqa: E402
 from sumy.models.dom import ObjectDocumentModel, Paragraph, Sentence  # noqa: E402
 from sumy.nlp.stemmers import Stemmer  # noqa: E402
@@ -40,12 +42,15 @@ from sumy.summarizers.lex_rank import LexRankSummarizer  # noqa: E402
 from sumy.summarizers.text_rank import TextRankSummarizer  # noqa: E402
 from sumy.utils import get_stop_words  # noqa: E402
 
+from articles.ingestion.transcripts import parse_transcript  # noqa: E402
 from articles.summarization.base import DigestData, TranscriptInput  # noqa: E402
 from articles.summarization.extractive import (  # noqa: E402
     ExtractiveSummarizer,
+    detect_language,
     prepare,
     words_of,
 )
+from articles.summarization.writing import Lint, digest_lint  # noqa: E402
 from articles.transcript_data import Segment  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "qmsum-val"
@@ -67,6 +72,8 @@ class Meeting:
     domain: str
     turns: list[tuple[str, str]]
     reference: str
+    # The annotators' topics: a name and the spans of turns it covers (inclusive).
+    topics: list[tuple[str, list[tuple[int, int]]]] = field(default_factory=list)
 
 
 @dataclass
@@ -76,6 +83,9 @@ class Result:
     words: int
     seconds: float
     scores: dict[str, dict[str, float]] = field(default_factory=dict)  # system -> metric -> F1
+    headings: HeadingScore | None = None
+    lint: Lint | None = None
+    written: Written | None = None
 
 
 def load(data: Path) -> list[Meeting]:
@@ -83,7 +93,10 @@ def load(data: Path) -> list[Meeting]:
     for path in sorted(data.glob("*.json")):
         raw = json.loads(path.read_text(encoding="utf-8"))
         turns = [(t["speaker"], t["text"]) for t in raw["transcript"]]
-        meetings.append(Meeting(raw["id"], raw["domain"], turns, raw["reference"]))
+        topics = [
+            (t["name"], [(int(a), int(b)) for a, b in t["spans"]]) for t in raw.get("topics", [])
+        ]
+        meetings.append(Meeting(raw["id"], raw["domain"], turns, raw["reference"], topics))
     if not meetings:
         raise SystemExit(f"no meetings (*.json) in {data}")
     return meetings
@@ -103,12 +116,25 @@ def digest_text(tldr: str, bodies: Sequence[str], conclusion: str) -> str:
     return " ".join(x for x in (tldr, *bodies, conclusion) if x)
 
 
-def run_in_process(meeting: Meeting) -> str:
+@dataclass
+class Written:
+    """What the digest says, as both ways of running it return it."""
+
+    tldr: str
+    points: list[tuple[str, str, str]]  # heading, body, quote
+    conclusion: str
+
+    def text(self) -> str:
+        return digest_text(self.tldr, [body for _h, body, _q in self.points], self.conclusion)
+
+
+def run_in_process(meeting: Meeting) -> Written:
     digest: DigestData = ExtractiveSummarizer().summarize(transcript_input(meeting), language="en")
-    return digest_text(digest.tldr, [k.body for k in digest.key_points], digest.conclusion)
+    points = [(k.heading, k.body, k.quote) for k in digest.key_points]
+    return Written(digest.tldr, points, digest.conclusion)
 
 
-def run_command(meeting: Meeting) -> str:
+def run_command(meeting: Meeting) -> Written:
     proc = subprocess.run(
         [
             sys.executable,
@@ -129,7 +155,89 @@ def run_command(meeting: Meeting) -> str:
     if proc.returncode != 0:
         raise SystemExit(f"{meeting.id}: digest failed: {proc.stderr.decode().strip()}")
     out = json.loads(proc.stdout)
-    return digest_text(out["tldr"], [k["body"] for k in out["key_points"]], out["conclusion"])
+    points = [(k["heading"], k["body"], k["quote"]) for k in out["key_points"]]
+    return Written(out["tldr"], points, out["conclusion"])
+
+
+# ------------------------------------------------------------------- headings
+
+_STEMMER = snowballstemmer.stemmer("english")
+_STOP = frozenset(get_stop_words("english"))
+
+
+def topic_terms(text: str) -> list[str]:
+    """Lower-cased, stop words out, Snowball stems: how headings and topic names compare."""
+    tokens = [w for w in words_of(text) if w not in _STOP and any(c.isalnum() for c in w)]
+    return _STEMMER.stemWords(tokens)
+
+
+def token_f1(a: Sequence[str], b: Sequence[str]) -> float:
+    common = sum((Counter(a) & Counter(b)).values())
+    if not common:
+        return 0.0
+    precision, recall = common / len(a), common / len(b)
+    return 2 * precision * recall / (precision + recall)
+
+
+def baseline_heading(body: str) -> str:
+    """The first three content words of the key point's body."""
+    return " ".join([w for w in words_of(body) if w not in _STOP][:3])
+
+
+def quote_turn(meeting: Meeting, quote: str) -> int | None:
+    """The turn a key point's quote comes from (quotes are exact spans of one turn)."""
+    wanted = " ".join(quote.split())
+    for index, (_speaker, text) in enumerate(meeting.turns):
+        if wanted and wanted in " ".join(text.split()):
+            return index
+    return None
+
+
+@dataclass
+class HeadingScore:
+    topics: int = 0
+    covered: int = 0
+    ours: list[float] = field(default_factory=list)  # one F1 per key point inside a topic
+    baseline: list[float] = field(default_factory=list)
+    placed: int = 0  # key points whose quote was found in a turn
+    points: int = 0
+
+
+def score_headings(meeting: Meeting, written: Written) -> HeadingScore:
+    """Topic coverage and heading agreement (see the evaluation data's README).
+
+    A key point inside several topics' spans is compared with the topic whose name it
+    matches best, for our heading and the baseline's alike.
+    """
+    score = HeadingScore(topics=len(meeting.topics), points=len(written.points))
+    covered: set[int] = set()
+    for heading, body, quote in written.points:
+        turn = quote_turn(meeting, quote)
+        if turn is None:
+            continue
+        score.placed += 1
+        inside = [
+            (t, name)
+            for t, (name, spans) in enumerate(meeting.topics)
+            if any(lo <= turn <= hi for lo, hi in spans)
+        ]
+        if not inside:
+            continue
+        covered.update(t for t, _name in inside)
+        ours, base = topic_terms(heading), topic_terms(baseline_heading(body))
+        score.ours.append(max(token_f1(ours, topic_terms(name)) for _t, name in inside))
+        score.baseline.append(max(token_f1(base, topic_terms(name)) for _t, name in inside))
+    score.covered = len(covered)
+    return score
+
+
+def lint_written(written: Written, language: str) -> Lint:
+    return digest_lint(
+        language=language,
+        tldr=written.tldr,
+        headings=[h for h, _b, _q in written.points],
+        conclusion=written.conclusion,
+    )
 
 
 def cut(text: str, words: int) -> str:
@@ -174,22 +282,27 @@ def make_baselines() -> dict[str, Callable[[Sequence[str]], list[int]]]:
 
 
 def evaluate(
-    meetings: Sequence[Meeting], *, via_command: bool, cleaned_baselines: bool
+    meetings: Sequence[Meeting],
+    *,
+    via_command: bool,
+    cleaned_baselines: bool,
+    baselines_too: bool = True,
 ) -> list[Result]:
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
-    baselines = make_baselines()
+    baselines = make_baselines() if baselines_too else {}
     results = []
     for meeting in meetings:
         started = time.perf_counter()
-        ours = run_command(meeting) if via_command else run_in_process(meeting)
+        written = run_command(meeting) if via_command else run_in_process(meeting)
         elapsed = time.perf_counter() - started
+        ours = written.text()
         n = len(ours.split())
         systems = {"extractive": ours}
         raw = [s.text for s in prepare(transcript_input(meeting), "en", clean=False).sentences]
         systems["Lead"] = cut(" ".join(text for _speaker, text in meeting.turns), n)
         for name, rank in baselines.items():
             systems[name] = ranked_cut(raw, rank(raw), n)
-        if cleaned_baselines:
+        if cleaned_baselines and baselines_too:
             clean = [s.text for s in prepare(transcript_input(meeting), "en").sentences]
             systems["Lead (cleaned)"] = cut(" ".join(clean), n)
             for name, rank in baselines.items():
@@ -198,16 +311,76 @@ def evaluate(
         for name, text in systems.items():
             score = scorer.score(meeting.reference, text)
             result.scores[name] = {m: score[m].fmeasure * 100 for m in METRICS}
+        result.headings = score_headings(meeting, written)
+        result.lint = lint_written(written, "en")
+        result.written = written
         results.append(result)
         print(
             f"  {meeting.id:<14} {n:>4} words  "
             + "  ".join(
                 f"{name[:10]}={result.scores[name]['rouge1']:.1f}/{result.scores[name]['rouge2']:.1f}"
                 for name in ("extractive", "Lead", "TextRank", "LexRank")
+                if name in result.scores
             ),
             file=sys.stderr,
         )
     return results
+
+
+DEMO_TRANSCRIPTS = ROOT / "demo" / "transcripts"
+
+
+def demo_written() -> list[tuple[str, str, Written]]:
+    """(file, language, digest) for every demo transcript, as `load_demo` digests them."""
+    out = []
+    for path in sorted(DEMO_TRANSCRIPTS.iterdir()):
+        parsed = parse_transcript(path.read_bytes(), filename=path.name)
+        language = detect_language(" ".join(s.text for s in parsed.segments))
+        digest = ExtractiveSummarizer().summarize(
+            TranscriptInput(segments=parsed.segments, language=language), language=language
+        )
+        points = [(k.heading, k.body, k.quote) for k in digest.key_points]
+        out.append((path.name, language, Written(digest.tldr, points, digest.conclusion)))
+    return out
+
+
+def heading_figures(results: Sequence[Result]) -> dict[str, float]:
+    scores = [r.headings for r in results if r.headings is not None]
+    ours = [x for s in scores for x in s.ours]
+    base = [x for s in scores for x in s.baseline]
+    return {
+        "coverage": sum(s.covered for s in scores) / max(1, sum(s.topics for s in scores)),
+        "agreement": statistics.fmean(ours) if ours else 0.0,
+        "baseline": statistics.fmean(base) if base else 0.0,
+        "inside": len(ours),
+        "points": sum(s.points for s in scores),
+        "placed": sum(s.placed for s in scores),
+    }
+
+
+def lint_figures(lints: Sequence[Lint]) -> tuple[int, int, Counter[str]]:
+    """(checked, broken, rules broken) over some digests."""
+    rules: Counter[str] = Counter()
+    for lint in lints:
+        for item in lint.breaks:
+            rules.update(f"{item.part}: {rule}" for rule in item.rules)
+    return sum(x.checked for x in lints), sum(len(x.breaks) for x in lints), rules
+
+
+def print_writing(results: Sequence[Result], demo: Sequence[tuple[str, str, Written]]) -> None:
+    h = heading_figures(results)
+    print(
+        f"topic coverage {h['coverage']:.3f}; heading agreement {h['agreement']:.3f} "
+        f"(baseline {h['baseline']:.3f}) over {h['inside']} key points inside a topic"
+    )
+    for label, lints in (
+        ("QMSum", [r.lint for r in results if r.lint]),
+        ("demo", [lint_written(w, lang) for _f, lang, w in demo]),
+    ):
+        checked, broken, rules = lint_figures(lints)
+        print(f"writing lint, {label}: {broken}/{checked} broken ({100 * broken / checked:.1f} %)")
+        for rule, count in rules.most_common():
+            print(f"    {count:>3}  {rule}")
 
 
 def means(results: Sequence[Result]) -> dict[str, dict[str, float]]:
@@ -337,11 +510,25 @@ def main() -> None:
         "--no-cleaned", action="store_true", help="skip the cleaned-input baselines"
     )
     parser.add_argument("--no-write", action="store_true", help="print only; leave docs/ alone")
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="ours only: ROUGE, headings and the writing lint, no baselines (implies --no-write)",
+    )
     args = parser.parse_args()
     meetings = load(args.data)
     results = evaluate(
-        meetings, via_command=args.via_command, cleaned_baselines=not args.no_cleaned
+        meetings,
+        via_command=args.via_command,
+        cleaned_baselines=not args.no_cleaned,
+        baselines_too=not args.quick,
     )
+    demo = demo_written()
+    if args.quick:
+        ours = means(results)["extractive"]
+        print(" ".join(f"{m}={ours[m]:.2f}" for m in METRICS))
+        print_writing(results, demo)
+        return
     print(table(results))
     print()
     print(by_domain(results))

@@ -37,7 +37,7 @@ from typing import Any
 
 import numpy as np
 
-from articles.summarization import scoring
+from articles.summarization import headings, scoring, writing
 from articles.summarization.base import (
     DigestData,
     KeyPointData,
@@ -1262,6 +1262,10 @@ def _is_generic(term: str, language: str) -> bool:
     return term in generic or all(part in generic for part in term.split("-"))
 
 
+def _checked(heading: str, language: str) -> str:
+    return "" if writing.heading_breaks(heading, language) else heading
+
+
 def _fallback_heading(sentence: Sentence, language: str) -> str:
     stop = STOPWORDS[language]
     words = [t.text for t in sentence.tokens if t.word and t.text.lower() not in stop]
@@ -1397,15 +1401,36 @@ class ExtractiveSummarizer:
         sentences = prepared.sentences
         language = prepared.language
         table = _rank_phrases(_phrase_table(sentences, plan.sections, language))
+        vocabulary = _vocabulary(language)
+        by_section: list[list[list[tuple[str, bool]]]] = [[] for _ in plan.sections]
+        stem_counts: list[Counter[str]] = [Counter() for _ in plan.sections]
+        for s in sentences:
+            by_section[s.section].append(_pairs(s))
+            stem_counts[s.section].update(s.terms)
+        chunk_table = headings.rank(
+            headings.section_chunks(by_section, language, vocabulary),
+            stem_counts,
+            language,
+            vocabulary,
+        )
         used: set[str] = set()
         key_points: list[KeyPointData] = []
         for body in plan.points:
             first = sentences[body[0]]
+            said = headings.heading_index(
+                [_pairs(sentences[i]) for i in body], language, vocabulary
+            )
+            title = headings.heading(chunk_table[first.section], used, language, said=said)
             key_points.append(
                 KeyPointData(
-                    heading=_heading(
-                        table[first.section], used, language, [sentences[i] for i in body]
-                    ),
+                    heading=title
+                    or _checked(
+                        _heading(
+                            table[first.section], used, language, [sentences[i] for i in body]
+                        ),
+                        language,
+                    )
+                    or _fallback_heading(first, language),
                     body=" ".join(sentences[i].text for i in body),
                     start=first.start,
                     # The first sentence gives both the start second and the quote.
@@ -1435,6 +1460,21 @@ class ExtractiveSummarizer:
             model="",
             version=self.version,
         )
+
+
+def _pairs(sentence: Sentence) -> list[tuple[str, bool]]:
+    return [(t.text, t.word) for t in sentence.tokens]
+
+
+@lru_cache(maxsize=2)
+def _vocabulary(language: str) -> headings.Words:
+    return headings.Words(
+        stop=STOPWORDS[language],
+        stem=stem,
+        verbish=_VERBISH[language],
+        generic=_GENERIC[language],
+        content_form=content_form,
+    )
 
 
 def _global_phrases(table: list[list[tuple[float, Phrase]]], language: str) -> list[str]:

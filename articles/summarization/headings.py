@@ -1,0 +1,423 @@
+"""Key-point headings: a short noun phrase naming what a stretch of the episode is about.
+
+An editor titles a section with its subject: "Training-data contamination", "Battery
+life under load", "Budget for the remote control". The offline backend gets there from
+the section's own words:
+
+  1. noun-phrase chunks: runs of content words, unbroken by punctuation, allowed one
+     "of"/"for" ("de", "du", "des", "à"...) with its article inside ("price of the
+     remote", "levée de fonds"), never opening or closing on a verb form, an adverb or
+     an adjective alone;
+  2. each chunk weighed by how often the section says it, how much more than the other
+     sections (TF-IDF over sections, softened: the episode's running subject still
+     belongs in a title), and by length (two or three words name a subject better
+     than one);
+  3. the heading is the best chunk of two words or more, or the best word grown into a
+     chunk it is said in ("battery" -> "battery life"); never two loose words joined by
+     "and", and not the words an earlier heading used.
+
+Why by hand: keyphrase libraries that fit (pure Python, no model to download) rank the
+phrases of one text (YAKE, RAKE, TextRank keywords); a heading needs what sets one
+section apart from the others of the same episode, and it must come in well under a
+second for an hour of speech. RAKE needs NLTK data that cannot be downloaded; YAKE
+ranks n-grams that cross noun-phrase edges and adds four dependencies.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence, Set
+from dataclasses import dataclass, field
+
+from articles.summarization.writing import heading_breaks
+
+# Connectors allowed inside a phrase, and the articles that may follow them.
+_CONNECTORS = {
+    "en": frozenset({"of", "for"}),
+    "fr": frozenset({"de", "du", "des", "d", "à", "au", "aux", "pour", "sur", "en"}),
+}
+_ARTICLES = {
+    "en": frozenset({"the", "a", "an"}),
+    "fr": frozenset({"la", "le", "les", "l"}),
+}
+_EN_ADJECTIVE_ENDINGS = ("ous", "ful", "ive", "able", "ible", "less", "ish", "ical", "iest")
+_EN_ADJECTIVES = frozenset(
+    "new old big small large huge tiny good bad great best better worse worst high low "
+    "long short full main major minor real whole same other own early late easy hard "
+    "cheap expensive fast slow free open closed possible likely current recent final "
+    "general specific simple clear sure able available particular certain overall "
+    "basic nice fine cool okay right wrong true false important different interesting "
+    "similar typical usual normal strong weak next previous last first second third".split()
+)
+_FR_ADJECTIVES = frozenset(
+    "nouveau nouvelle nouveaux nouvelles grand grande grands grandes petit petite petits "
+    "petites gros grosse bon bonne bons bonnes mauvais vrai vraie premier première "
+    "dernier dernière prochain prochaine seul seule même mêmes autre autres certain "
+    "certaine tel telle possible important importante différent différente simple "
+    "principal principale général générale actuel actuelle".split()
+)
+
+
+# How chunks are weighed; set on the QMSum validation split (bench/summary_quality.py).
+WEIGHTS = {
+    "idf_floor": 5.0,  # added to the IDF over sections: shared subjects still count
+    "length": 0.6,  # a chunk's weight is its words' sum over its length to this power
+    "said": 1.0,  # factor for a chunk the key point's body says
+    "second": 0.8,  # a second chunk this strong joins the first ("X and Y")
+}
+
+
+def _adjective(word: str, language: str) -> bool:
+    if language == "fr":
+        return word in _FR_ADJECTIVES
+    return word in _EN_ADJECTIVES or (len(word) > 5 and word.endswith(_EN_ADJECTIVE_ENDINGS))
+
+
+def _adverb(word: str, language: str) -> bool:
+    if language == "fr":
+        return len(word) > 6 and word.endswith("ment")
+    return len(word) > 4 and word.endswith("ly")
+
+
+@dataclass(slots=True)
+class Chunk:
+    key: str  # stems of the content words, joined by spaces
+    size: int  # content words
+    surfaces: Counter[str] = field(default_factory=Counter)
+    sentences: set[int] = field(default_factory=set)  # where the section says it
+
+    def text(self) -> str:
+        # The most said form; among equals, the one with the most capitals (names).
+        return max(self.surfaces.items(), key=lambda kv: (kv[1], sum(map(str.isupper, kv[0]))))[0]
+
+
+class Words:
+    """What the heading builder needs to know of the summariser's vocabulary."""
+
+    def __init__(self, *, stop, stem, verbish, generic, content_form) -> None:
+        self.stop = stop
+        self.stem = stem
+        self.verbish = verbish
+        self.generic = generic
+        self.content_form = content_form
+
+
+# Words after which a noun comes. Without a tagger, a word the episode never says
+# after one of these is taken for a verb or an adverb rather than a noun ("cable
+# loses", "founders negotiate", "puces consomme"): a heading must close (English)
+# or open (French) on a word said as a noun somewhere.
+_DETERMINERS = {
+    "en": frozenset(
+        "the a an this that these those our your their its his her my some any every each "
+        "no more most many few several".split()
+    ),
+    "fr": frozenset(
+        "le la les un une des du au aux ce cet cette ces son sa ses leur leurs notre nos "
+        "votre vos mon ma mes chaque plusieurs quelques".split()
+    ),
+}
+# Words the summariser's stop lists let through that never belong in a title.
+_NOT_CONTENT = frozenset(
+    "dot anymore instead etc else okay vers toujours jamais souvent environ presque surtout "
+    "plutôt ailleurs longtemps vite mieux moins pire chez sinon dès percent percentage "
+    "hour hours minute minutes second seconds day days week weeks month months year years "
+    "heure heures jour jours semaine semaines mois an ans année années pourcentage".split()
+)
+_NUMBER_WORDS = frozenset(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
+    "eighty ninety hundred thousand million billion trillion dozen half "
+    "deux trois quatre cinq sept huit neuf dix onze douze treize quatorze quinze seize "
+    "vingt trente quarante cinquante soixante cent cents mille million millions milliard "
+    "milliards moitié".split()
+)
+# Spoken "-ing" forms that are nouns and may close an English heading.
+_ING_NOUNS = frozenset(
+    "training funding pricing computing learning recording building meeting processing "
+    "engineering marketing hosting scaling caching switching testing reasoning setting "
+    "settings offering offerings listing spending pairing warning warnings rating "
+    "ratings filing filings ring string thing morning evening ceiling wedding clothing "
+    "housing planning routing banking mining lending trading shipping booking coding "
+    "rendering logging tracking monitoring networking streaming printing packaging "
+    "labeling labelling reporting onboarding licensing understanding funding".split()
+)
+
+
+_EN_ADJECTIVE_LIKE = ("al", "ic", "ive", "ous", "ful", "ary", "less", "able", "ible", "ish",
+                      "ant", "ent", "er", "ed", "ian", "ese", "ern")  # fmt: skip
+_FR_ADJECTIVE_LIKE = ("é", "ée", "és", "ées", "al", "ale", "aux", "ales", "el", "elle", "els",
+                      "elles", "ique", "iques", "ien", "ienne", "iens", "iennes", "if", "ive",
+                      "ifs", "ives", "eux", "euse", "euses", "aire", "aires", "ible", "ibles",
+                      "able", "ables", "ant", "ante", "ants", "antes", "ais", "aise", "aises",
+                      "ois", "oise", "oises", "ier", "ière", "iers", "ières", "ain", "aine",
+                      "ains", "aines", "eur", "eurs", "ste", "stes")  # fmt: skip
+
+
+def _adjective_like(word: str, language: str) -> bool:
+    endings = _FR_ADJECTIVE_LIKE if language == "fr" else _EN_ADJECTIVE_LIKE
+    return len(word) > 3 and word.endswith(endings)
+
+
+def nounish_words(sentences: Iterable[Sequence[tuple[str, bool]]], language: str) -> set[str]:
+    """Lower-case words the episode says right after a determiner (or with an elided
+    article, "l'attaque"): its nouns, give or take."""
+    determiners = _DETERMINERS[language]
+    out: set[str] = set()
+    for tokens in sentences:
+        previous = ""
+        for text, is_word in tokens:
+            if not is_word:
+                previous = ""
+                continue
+            low = text.lower().replace("’", "'")
+            if previous in determiners:
+                out.add(low)
+            if language == "fr" and low[:2] in {"l'", "d'"} and len(low) > 3:
+                out.add(low[2:])
+            previous = low
+    return out
+
+
+def chunks(
+    tokens: Sequence[tuple[str, bool]],
+    language: str,
+    words: Words,
+    nouns: Set[str] | None = None,
+) -> Iterable[Chunk]:
+    """Noun-phrase chunks of one sentence, given as (token text, is a word) pairs.
+
+    Every sub-run of content words is offered (so that "battery life" is counted inside
+    "long battery life"), with at most one connector inside. With `nouns` (see
+    nounish_words), the head must be one of them: the last word in English, the first
+    in French.
+    """
+    connectors, articles = _CONNECTORS[language], _ARTICLES[language]
+    raw = [t for t, _w in tokens]
+    low = [t.lower().replace("’", "'") for t in raw]
+    forms = [
+        words.content_form(w, language) if ok else w
+        for w, (_t, ok) in zip(low, tokens, strict=True)
+    ]
+    first_word = next((i for i, (_t, ok) in enumerate(tokens) if ok), -1)
+
+    def content(i: int) -> bool:
+        w = forms[i]
+        return (
+            tokens[i][1]
+            and w not in words.stop
+            and w not in _NOT_CONTENT
+            and (len(w) > 2 or raw[i].isupper())
+            and not w.isdigit()
+            and w not in _NUMBER_WORDS
+            and not (w.split("-")[0] in _NUMBER_WORDS and w.split("-")[-1] in _NUMBER_WORDS)
+            and not words.verbish(w)
+            and not _adverb(w, language)
+        )
+
+    def noun(i: int) -> bool:
+        return nouns is None or forms[i] in nouns or low[i] in nouns or raw[i][:1].isupper()
+
+    def fits(i: int, after_connector: bool) -> bool:
+        """A word that may stand beside the head: a noun, a name, an adjective."""
+        if nouns is None or noun(i) or "-" in forms[i]:
+            return True
+        return not after_connector and _adjective_like(forms[i], language)
+
+    def can_open(i: int) -> bool:
+        if not content(i) or (language == "en" and forms[i] in _EN_ADJECTIVES):
+            return False  # "Best model", "Different wallet": a vague word opens badly
+        if language == "fr":
+            return not _adjective(forms[i], language) and noun(i)
+        # "Registry's incident", "year's chips": a common noun's possessive opens badly.
+        if low[i].endswith("'s") and raw[i][:1].islower():
+            return False
+        return fits(i, False)
+
+    def can_close(i: int, size: int) -> bool:
+        if not content(i) or _adjective(forms[i], language) or low[i].endswith("'s"):
+            return False
+        if language == "fr":
+            return True
+        if size > 1 and low[i].endswith("ing") and low[i] not in _ING_NOUNS:
+            return False  # "satellites passing", "language model running"
+        return noun(i)
+
+    n = len(tokens)
+    for i in range(n):
+        if not can_open(i):
+            continue
+        size = 0
+        joined = False
+        j = i
+        after_connector = False
+        while j < n and size < 4:
+            if content(j):
+                if j > i and not fits(j, after_connector):
+                    break
+                after_connector = False
+                size += 1
+                if can_close(j, size):
+                    yield _chunk(
+                        raw, forms, i, j, connectors | articles, language, words, i == first_word
+                    )
+                j += 1
+                continue
+            # One connector, then an optional article, then content again.
+            if joined or size == 0 or forms[j] not in connectors:
+                break
+            k = j + 1
+            if k < n and forms[k] in articles:
+                k += 1
+            if k >= n or not content(k):
+                break
+            joined = True
+            after_connector = True
+            j = k
+
+
+def _chunk(raw, forms, i, j, skip, language: str, words: Words, opens_sentence: bool) -> Chunk:
+    stems = [words.stem(forms[x], language) for x in range(i, j + 1) if forms[x] not in skip]
+    # Show "énergie" for "l'énergie": the elided article belongs to the sentence.
+    first = raw[i][len(raw[i]) - len(forms[i]) :]
+    if opens_sentence and not first.isupper():
+        # A capital that only opens a sentence is not a name ("Boring industries").
+        first = first[:1].lower() + first[1:]
+    surface = " ".join([first, *raw[i + 1 : j + 1]]).replace(" '", "'").replace("' ", "'")
+    chunk = Chunk(" ".join(stems), len(stems))
+    chunk.surfaces[surface] += 1
+    return chunk
+
+
+def section_chunks(
+    sections: Sequence[Sequence[Sequence[tuple[str, bool]]]], language: str, words: Words
+) -> list[dict[str, Chunk]]:
+    """Per section (a list of tokenised sentences), its chunks with their counts."""
+    nouns = nounish_words((t for section in sections for t in section), language)
+    table: list[dict[str, Chunk]] = []
+    for sentences in sections:
+        bucket: dict[str, Chunk] = {}
+        for number, tokens in enumerate(sentences):
+            for c in chunks(tokens, language, words, nouns):
+                have = bucket.get(c.key)
+                if have is None:
+                    have = bucket[c.key] = c
+                else:
+                    have.surfaces.update(c.surfaces)
+                have.sentences.add(number)
+        table.append(bucket)
+    return table
+
+
+def rank(
+    table: list[dict[str, Chunk]],
+    stem_counts: Sequence[Counter[str]],
+    language: str,
+    words: Words,
+) -> list[list[tuple[float, Chunk]]]:
+    """Per section, chunks by weight: made of the words the section says most, more
+    than the other sections do.
+
+    A word's weight is its count in the section times a softened IDF over sections
+    (the episode's running subject still belongs in a title); a chunk's is the sum
+    of its words', divided gently by its length so that a long chunk must earn its
+    extra words. Chunks said once are kept: "battery design" may be said once in a
+    section that says "battery" twenty times.
+    """
+    k = len(table)
+    spread: Counter[str] = Counter()
+    for counts in stem_counts:
+        spread.update(counts.keys())
+    ranked = []
+    for bucket, counts in zip(table, stem_counts, strict=True):
+        items = []
+        for key, c in bucket.items():
+            stems = key.split()
+            worth = [
+                0.0
+                if _generic(s, words, language)
+                else counts[s] * (WEIGHTS["idf_floor"] + math.log(1 + k / max(1, spread[s])))
+                for s in stems
+            ]
+            if not any(worth):
+                continue
+            items.append((sum(worth) / len(stems) ** WEIGHTS["length"], c))
+        items.sort(key=lambda x: (-x[0], x[1].key))
+        ranked.append(items)
+    return ranked
+
+
+def _generic(term: str, words: Words, language: str) -> bool:
+    return term in words.generic or all(part in words.generic for part in term.split("-"))
+
+
+def heading(
+    ranked: Sequence[tuple[float, Chunk]],
+    used: set[str],
+    language: str,
+    *,
+    said: Set[str] = frozenset(),
+) -> str:
+    """The best chunk of two words or more that titles well and does not repeat an
+    earlier heading; joined by "and" with a second chunk when the section is as much
+    about that ("Storage disks and computer connections").
+
+    `said` holds the keys of chunks the key point's body says.
+    """
+    options = []
+    for weight, c in ranked:
+        stems = c.key.split()
+        fresh = sum(s not in used for s in stems)
+        if not fresh:
+            continue
+        weight *= (WEIGHTS["said"] if c.key in said else 1.0) * (fresh / len(stems)) ** 0.5
+        options.append((weight, c))
+    options.sort(key=lambda x: (-x[0], x[1].key))
+    multi = [(w, c) for w, c in options if c.size > 1]
+    for weight, c in multi[:40]:
+        text = c.text()
+        if heading_breaks(title(text, language), language):
+            continue
+        taken = set(c.key.split())
+        for other_weight, other in multi:
+            if other_weight < WEIGHTS["second"] * weight:
+                break
+            if taken & set(other.key.split()) or not c.sentences & other.sentences:
+                continue  # two subjects said together, not two loose words
+            joined = f"{text} {'and' if language == 'en' else 'et'} {other.text()}"
+            if len(joined.split()) <= 6 and not heading_breaks(title(joined, language), language):
+                text = joined
+                taken.update(other.key.split())
+            break
+        used.update(taken)
+        return title(text, language)
+    for _weight, c in options[:40]:
+        text = title(_grown(c, options), language)
+        if not heading_breaks(text, language):
+            used.update(c.key.split())
+            return text
+    return ""
+
+
+def _grown(single: Chunk, options: Sequence[tuple[float, Chunk]]) -> str:
+    """A lone word grown into the strongest longer chunk that holds it, if any."""
+    for _weight, c in options:
+        if c.size > 1 and single.key in c.key.split():
+            return c.text()
+    return single.text()
+
+
+def title(text: str, language: str) -> str:
+    """Sentence case, as editors title sections: the first letter up, names as said."""
+    text = " ".join(text.split())
+    return text[:1].upper() + text[1:]
+
+
+def heading_index(
+    sentences_tokens: Iterable[Sequence[tuple[str, bool]]], language: str, words: Words
+) -> set[str]:
+    """Keys of every chunk said in some sentences (a key point's body)."""
+    out: set[str] = set()
+    for tokens in sentences_tokens:
+        out.update(c.key for c in chunks(tokens, language, words))
+    return out
