@@ -67,14 +67,13 @@ QUOTE_MAX_WORDS = 30
 # (bench/summary_quality.py), with round values rather than over-fitted ones.
 TUNING: dict[str, float] = {
     "centrality": 0.5,  # LexRank, 1.0 for an average sentence
-    "coverage": 0.1,  # frequent-concept mass per word**length_exponent
+    "coverage": 0.15,  # frequent-concept mass per word**length_exponent
     "length_exponent": 0.7,
     "full_length": 12,  # words under which a sentence is discounted
     "long_length": 40,  # words over which a sentence is discounted
     "opening_boost": 0.25,  # openings say what an episode is about
     "cue_boost": 1.2,  # "today we...", "the main goal is...", "announced"
-    "redundancy": 0.7,  # MMR: how much overlap with chosen sentences costs
-    "short_body": 10,  # a body sentence shorter than this gets a second one
+    "redundancy": 0.9,  # MMR: how much overlap with chosen sentences costs
     "words_per_point": 2000,  # one more key point per this many words after 3,000
     "tldr_opening": 0.2,  # share of the episode where the TL;DR's first sentence is sought
     "closing_share": 0.12,  # share of the words, at the end, where the conclusion is sought
@@ -82,7 +81,8 @@ TUNING: dict[str, float] = {
     "strong_valley": 1.0,  # a valley this many deviations deeper than usual is a new subject
     "oversized": 1.5,  # a section this many times the mean length is split in two
     "transition_bonus": 0.5,  # depth added before "let's talk about..." (cosine units)
-    "dangling": 0.8,  # a sentence opening on "which", "but", "so"... needs context
+    "dangling": 0.6,  # a sentence opening on "which", "but", "so"... needs context
+    "anaphora": 0.6,  # a sentence opening on "that", "they", "it"... leans on the last one
     "first_speaker": 1.3,  # the host or chair, who frames the discussion
     "first_person": 0.8,  # "I think my..." is opinion more than content
 }
@@ -184,9 +184,16 @@ _ALWAYS_FILLERS = {
 # Words that open a spoken sentence without adding to it ("Okay, so the plan is...").
 _OPENERS: dict[str, frozenset[str]] = {
     "en": frozenset(
-        "okay ok alright right yeah yep yes well so oh anyway now and um uh also".split()
+        "okay ok alright right yeah yep yes well so oh anyway now and um uh also basically "
+        "actually literally".split()
     ),
     "fr": frozenset("alors bon ben bah ouais oui donc et bref voilà enfin euh ok".split()),
+}
+# Openers that are filler only when a comma follows ("Honestly, the founder..." but
+# "Look at the numbers").
+_COMMA_OPENERS: dict[str, frozenset[str]] = {
+    "en": frozenset("honestly look listen plus see".split()),
+    "fr": frozenset("écoute écoutez franchement puis honnêtement regarde".split()),
 }
 
 # Hedges that open a sentence; dropped there and nowhere else.
@@ -270,6 +277,30 @@ _COMMERCIAL = {
         r"|site|télécharge|application|abonnement|profitez|commande)"
     ),
 }
+# Sentences about the show itself rather than its subject: how to listen, earlier or
+# later episodes, coming back after a break, the mailbag's mechanics.
+_META = {
+    "en": re.compile(
+        r"\b(listening to|watching|you'?ll hear) (this|the|today'?s) (episode|show|podcast|video)"
+        r"|\byou'?ll hear (some )?(sound|music)|\bsound effects?\b"
+        r"|\bwelcome back\b|\bstay tuned\b|\b(we'?ll )?be right back\b|\bafter the break\b"
+        r"|\b(last|previous|next|earlier|future|upcoming) (episode|show)s?\b"
+        r"|\b(on|in) (a|an) (earlier|previous|future|upcoming) (episode|show)\b"
+        r"|\b(email|e-mail|write to|message) us\b|\blet us know\b|\bin the comments\b"
+        r"|\b(send|sent) (us )?(your|in) (questions|messages)\b"
+        r"|\blet'?s (get (started|into it)|dive in|jump in)\b|\bwithout further ado\b"
+        r"|\b(this|the) (episode|show|podcast) (is|was) (recorded|produced|edited|made)\b"
+    ),
+    "fr": re.compile(
+        r"\b(vous )?(écoutez|regardez) (cet|ce|notre) (épisode|podcast|émission|vidéo)"
+        r"|\b(épisode|émission) (précédent|précédente|prochain|prochaine|dernier|dernière)\b"
+        r"|\b(prochain|dernier|précédent) (épisode|numéro)\b|\brebienvenue\b"
+        r"|\brestez (avec nous|à l'écoute)\b|\bon se retrouve\b|\baprès la pause\b"
+        r"|\bécrivez-nous\b|\bdites-nous\b|\ben commentaire\b|\bc'est parti\b"
+        r"|\bon (commence|attaque|démarre) (tout de suite|sans plus attendre)\b"
+        r"|\bbruitages?\b"
+    ),
+}
 _RETURN = {
     "en": re.compile(r"\b(back to (the|our)|anyway|where were we|let'?s get (back|into))\b"),
     "fr": re.compile(r"\b(revenons|reprenons|on reprend|retour à|bref)\b"),
@@ -281,6 +312,18 @@ _DANGLING = {
         "which but because so and or also then plus exactly whereas although though".split()
     ),
     "fr": frozenset("qui mais parce donc et ou puis aussi sauf car alors".split()),
+}
+
+# Openers that point back at something said before ("That's why...", "They did it").
+_ANAPHORIC = {
+    "en": frozenset(
+        "that that's this these those they they're they've they'd them it it's its he he's "
+        "she she's his her their such".split()
+    ),
+    "fr": frozenset(
+        "ça cela ceci celui celle ceux celles ils elles elle lui leur leurs cette ces ce "
+        "c'est c'était".split()
+    ),
 }
 
 _FIRST_PERSON = {
@@ -590,21 +633,41 @@ def _drop_repeats(tokens: list[Token], lowered: list[str], language: str) -> Non
 
 
 def _join(tokens: Sequence[Token]) -> str:
-    """Rebuild text from tokens, keeping the original spacing where it is known."""
+    """Rebuild text from tokens, keeping the original spacing where it is known.
+
+    A word cut by a caption's line break ("single-" / "thread") is mended on the page:
+    "single-thread", never "single- thread" (the quote keeps the words as cued).
+    """
     parts: list[str] = []
+    before: Token | None = None
     prev: Token | None = None
     for tok in tokens:
         if prev is not None:
             adjacent = prev.seg == tok.seg and prev.end == tok.start
+            mended = (
+                prev.text == "-"
+                and before is not None
+                and before.word
+                and before.seg == prev.seg
+                and before.end == prev.start
+                and tok.word
+                and tok.text[:1].islower()
+                and tok.text.lower() not in _SUSPENDED
+            )
             if (
                 not adjacent
+                and not mended
                 and tok.text not in _NO_SPACE_BEFORE
                 and prev.text not in _NO_SPACE_AFTER
             ):
                 parts.append(" ")
         parts.append(tok.text)
-        prev = tok
+        before, prev = prev, tok
     return "".join(parts)
+
+
+# "short- and long-term": a hyphen before these is a suspended compound, not a break.
+_SUSPENDED = frozenset({"and", "or", "to", "et", "ou", "à"})
 
 
 def _is_boundary(tokens: Sequence[Token], i: int) -> bool:
@@ -675,15 +738,37 @@ def _is_punctuated(seg_tokens: list[list[Token]]) -> bool:
     return stops * 40 >= words
 
 
+def _drop_seam_repeats(run: list[Token]) -> list[Token]:
+    """Drop a word a caption repeats from the end of the previous one ("the / the")."""
+    out: list[Token] = []
+    previous: Token | None = None
+    for tok in run:
+        if (
+            tok.word
+            and previous is not None
+            and previous.seg != tok.seg
+            and previous.text.lower() == tok.text.lower()
+            and tok.text.lower() not in _REPEAT_OK
+        ):
+            tok.dropped = True
+            continue
+        out.append(tok)
+        if tok.word:
+            previous = tok
+    return out
+
+
 def _strip_openers(run: list[Token], language: str) -> list[Token]:
     """Drop leading 'Okay, so' and trailing commas; they carry nothing on the page."""
-    openers = _OPENERS[language]
+    openers, comma_openers = _OPENERS[language], _COMMA_OPENERS[language]
     start = 0
     while start < len(run):
         tok = run[start]
         low = tok.text.lower()
         rest_words = sum(t.word for t in run[start + 1 :])
-        if (not tok.word and tok.text not in "([\"'") or (low in openers and rest_words >= 4):
+        comma_next = start + 1 < len(run) and run[start + 1].text == ","
+        opener = low in openers or (low in comma_openers and comma_next)
+        if (not tok.word and tok.text not in "([\"'") or (opener and rest_words >= 4):
             tok.dropped = True
             start += 1
             continue
@@ -728,6 +813,8 @@ def prepare(transcript: TranscriptInput, language: str, *, clean: bool = True) -
             _clean_tokens(tokens, language)
     sentences: list[Sentence] = []
     for run in _sentence_runs(segments, seg_tokens):
+        if clean:
+            run = _drop_seam_repeats(run)
         body = _strip_openers(run, language) if clean else run
         if not any(t.word for t in body):
             continue
@@ -795,7 +882,11 @@ def _drop_non_content(sentences: list[Sentence], language: str) -> list[Sentence
                 continue
             else:
                 in_ad = 0
-        if _GREETING[language].search(low) or _HOUSEKEEPING[language].search(low):
+        if (
+            _GREETING[language].search(low)
+            or _HOUSEKEEPING[language].search(low)
+            or _META[language].search(low.replace("’", "'"))
+        ):
             continue
         kept.append(s)
     return kept
@@ -1056,11 +1147,29 @@ def _cues(prepared: Prepared, sentence: Sentence, first_speaker: str) -> float:
     factor = TUNING["cue_boost"] if _AGENDA_CUES[language].search(sentence.text.lower()) else 1.0
     if sentence.words[0] in _DANGLING[language]:
         factor *= TUNING["dangling"]
+    elif _leans_back(sentence, language):
+        factor *= TUNING["anaphora"]
     if first_speaker and prepared.segments[sentence.seg].speaker == first_speaker:
         factor *= TUNING["first_speaker"]
     if _FIRST_PERSON[language].intersection(sentence.words):
         factor *= TUNING["first_person"]
     return factor
+
+
+def _leans_back(sentence: Sentence, language: str) -> bool:
+    first = sentence.words[0] if sentence.words else ""
+    return first in _ANAPHORIC[language]
+
+
+def _standalone(sentence: Sentence, language: str) -> bool:
+    """A sentence a reader can take alone: the TL;DR and the conclusion are made of these."""
+    return (
+        sentence.candidate
+        and sentence.words[0] not in _DANGLING[language]
+        and not _leans_back(sentence, language)
+        and not writing.is_fragment(sentence.text, language)
+        and not writing.leading_filler(sentence.text, language)
+    )
 
 
 class _Selection:
@@ -1497,26 +1606,30 @@ def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: li
     n = len(sentences)
     bounds = [(s, starts[i + 1] if i + 1 < len(starts) else n) for i, s in enumerate(starts)]
     selection = _Selection(weights.matrix, scores)
+    language = prepared.language
+    # The TL;DR and the conclusion are read without what comes before them.
+    alone = np.array([_standalone(s, language) for s in sentences], dtype=bool)
+    alone_scores = np.where(alone, scores, 0.0) if alone.sum() >= 4 else scores
 
     # TL;DR: what the episode says it is about near its start, then the sentence that
     # best stands for the whole; a third one when those two are short.
     tldr: list[int] = []
-    opening = selection.take(range(int(n * TUNING["tldr_opening"])))
+    opening = selection.take(range(int(n * TUNING["tldr_opening"])), scores=alone_scores)
     if opening is not None:
         tldr.append(opening)
     while len(tldr) < 2:
-        pick = selection.take(range(n), redundancy=1.0)
+        pick = selection.take(range(n), scores=alone_scores, redundancy=1.0)
         if pick is None:
             break
         tldr.append(pick)
     if sum(len(sentences[i].words) for i in tldr) < 30:
-        extra = selection.take(range(n), redundancy=1.0)
+        extra = selection.take(range(n), scores=alone_scores, redundancy=1.0)
         if extra is not None:
             tldr.append(extra)
 
     # The conclusion comes from the closing stretch, where episodes sum themselves up;
     # it is chosen before the key points so that the last one cannot take it.
-    conclusion = _conclusion(prepared, selection, _closing_start(sentences))
+    conclusion = _conclusion(prepared, selection, _closing_start(sentences), alone_scores)
 
     points: list[list[int]] = []
     for lo, hi in bounds:
@@ -1524,11 +1637,20 @@ def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: li
         if pick is None:
             continue
         body = [pick]
-        if len(sentences[pick].words) < TUNING["short_body"]:
-            # A short pick gets company from its neighbourhood, so the body reads as one.
-            extra = selection.take(range(max(lo, pick - 4), min(hi, pick + 5)))
-            if extra is not None:
-                body.append(extra)
+        before = pick - 1
+        if (
+            before >= lo
+            and (
+                _leans_back(sentences[pick], language)
+                or sentences[pick].words[0] in _DANGLING[language]
+            )
+            and sentences[before].candidate
+            and not selection.taken[before]
+            and len(sentences[before].words) + len(sentences[pick].words) <= 60
+        ):
+            # "They did it in six months" needs the sentence that says who they are.
+            selection.add(before)
+            body.insert(0, before)
         points.append(sorted(body))
 
     # A key point per section may leave us short when sections are thin: top up.
@@ -1554,11 +1676,14 @@ def _closing_start(sentences: Sequence[Sentence]) -> int:
     return 0
 
 
-def _conclusion(prepared: Prepared, selection: _Selection, closing_from: int) -> int | None:
-    """The best unused sentence of the closing stretch, favouring concluding words."""
+def _conclusion(
+    prepared: Prepared, selection: _Selection, closing_from: int, scores: np.ndarray
+) -> int | None:
+    """The best unused sentence of the closing stretch, favouring concluding words: a
+    complete statement that stands alone."""
     cues = _CONCLUSION_CUES[prepared.language]
     n = len(prepared.sentences)
-    boosted = selection.scores.copy()
+    boosted = scores.copy()
     for i in range(closing_from, n):
         if cues.search(prepared.sentences[i].text.lower()):
             boosted[i] *= 1.5

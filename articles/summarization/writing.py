@@ -66,7 +66,9 @@ _EN_VERB_WORDS = frozenset(
     "knows thinks feels holds stays grows falls rises pays sells buys fails lasts depends "
     "go make take get say mean need cost run use work show keep come give help let look "
     "seem matter want know think feel hold stay grow fall rise pay sell buy fail last "
-    "depend check turn replace build start stop try put set leave move read write".split()
+    "depend check turn replace build start stop try put set leave move read write like likes "
+    "love loves hate hates prefer prefers find finds call calls mention mentions cut cuts "
+    "drop drops add adds plan plans expect expects".split()
 )
 _EN_SUBJECTS = frozenset("i we you they he she it there who".split())
 _FR_VERB_WORDS = frozenset(
