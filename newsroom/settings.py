@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "favorites",
 ]
 
+# Digests keep names as said ("AI", "Halden Bank"); a feed's "ai" is the same tag.
+TAGGIT_CASE_INSENSITIVE = True
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -81,7 +81,10 @@ class Summarizer(Protocol):
     ) -> DigestData: ...
 
 
-# The score's parts, each 0-10, shared by every backend so that scores compare.
+# The score's parts, each 0-10, shared by every backend so that scores compare. About 5
+# is an ordinary episode: the extractive backend calibrates its counted proxies to that
+# (scoring.py); an LLM judges each part from these meanings (they are its scoring guide).
+# articles/score_explanation.py puts a part two points or more from 5 into words.
 SCORE_PARTS = {
     "substance": "Concrete information: facts, figures, names and explanations per minute.",
     "novelty": "News value: announcements, launches, results and first-hand reports "
@@ -92,7 +95,14 @@ SCORE_PARTS = {
 
 
 def score_from_parts(parts: dict[str, float]) -> float:
-    """The overall score: the mean of the known parts, clamped to 0-10, one decimal."""
+    """The overall score: the mean of the known parts, clamped to 0-10, one decimal.
+
+    The one place every backend's score is made, and deliberately a plain mean, with no
+    stretch or weights: a reader can check it against the parts the page shows. Any
+    calibration belongs to how a part is measured, before it gets here: the extractive
+    backend puts its counts on a log scale around an ordinary episode (scoring.py); the
+    LLM scores the parts directly and needs none.
+    """
     values = [min(10.0, max(0.0, float(parts[k]))) for k in SCORE_PARTS if k in parts]
     if not values:
         return 0.0

@@ -16,10 +16,12 @@ Pipeline
      of frequent concepts, with small priors (length, opening, agenda words, the
      host's voice) and MMR so that the digest does not repeat itself;
   7. build the TL;DR (the episode's own statement of its subject, then its most
-     central sentence), a conclusion from the closing stretch, and one key point per
-     section: a heading from the section's most distinctive phrase, a body, the start
-     second of the body's first sentence and a verbatim quote from that segment;
-     scoring.py scores it and picks a topic and tags.
+     central sentence) and a conclusion from the closing stretch, both of sentences a
+     reader can take alone (writing.py: no fragment, no opener, nothing that leans on
+     the sentence before); one key point per section: a heading naming the section's
+     subject (headings.py), a body, the start second of the body's first sentence and
+     a verbatim quote from that segment; scoring.py scores it and picks a topic,
+     tags.py picks the tags.
 
 Nothing here reads a reference summary: the weights in TUNING were set once on the
 QMSum validation split (bench/summary_quality.py) and are plain constants.
@@ -37,7 +39,7 @@ from typing import Any
 
 import numpy as np
 
-from articles.summarization import headings, scoring, writing
+from articles.summarization import headings, scoring, tags, writing
 from articles.summarization.base import (
     DigestData,
     KeyPointData,
@@ -259,7 +261,8 @@ _SPONSOR = {
         r"\b(brought to you by|sponsored by|our sponsors?\b|today'?s sponsor|episode'?s sponsor"
         r"|a word from our|support for (this|the) (show|podcast|episode) comes from"
         r"|promo code|use (the )?code|discount code|percent off|% off|free trial"
-        r"|(this|the) (show|episode|podcast) is supported by)"
+        r"|(this|the) (show|episode|podcast) is supported by|\b(is|are) (proudly )?supported by"
+        r"|^quick break\b)"
     ),
     "fr": re.compile(
         r"(sponsor|code promo|avec le code|essai gratuit|partenaire de (cet|l')\s?épisode"
@@ -267,6 +270,7 @@ _SPONSOR = {
         r"(sponsorisée?|soutenue?|présentée?|proposée?|offerte?)|% de réduction)"
     ),
 }
+_SPONSOR_NAME = re.compile(r"\b(?:by|par)\s+([A-Z][\w-]{2,})")
 _COMMERCIAL = {
     "en": re.compile(
         r"\b(code|offer|discount|visit|sign up|go to|\.com|dot com|free|trial|percent|today"
@@ -376,7 +380,6 @@ _TOKEN_RE = re.compile(
 _TERMINAL = frozenset(".!?…")
 _NO_SPACE_BEFORE = frozenset(",.;:!?%)]}…")
 _NO_SPACE_AFTER = frozenset("([{$")
-_CONNECTORS = {"en": frozenset({"of"}), "fr": frozenset({"de", "du", "des"})}
 
 
 _ELISION = re.compile(r"^(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|presqu)'(?=\w)")
@@ -457,7 +460,9 @@ _GENERIC = {
         "nice fine sure exactly percent meeting guy guys everybody someone stuff important "
         "different big small whole kind sort lot million billion thousand hundred two three four "
         "five six seven eight nine ten twenty thirty forty fifty sixty seventy eighty ninety "
-        "dollars euros".split()
+        "dollars euros company companies customer customers user users business businesses "
+        "team teams product products service services provider providers answer answers "
+        "founder founders investor investors".split()
     ),
     "fr": frozenset(
         stem(w, "fr")
@@ -866,17 +871,24 @@ def _drop_non_content(sentences: list[Sentence], language: str) -> list[Sentence
     kept: list[Sentence] = []
     in_ad = 0  # sentences the current sponsor read may still run on
     ad_seg = -1
+    sponsor = ""  # the advertiser's name, when the read says it ("supported by Tallyworks")
     for s in sentences:
         low = s.text.lower()
         if _SPONSOR[language].search(low):
             in_ad, ad_seg = 10, s.seg
+            named = _SPONSOR_NAME.search(s.text)
+            sponsor = named.group(1).lower() if named else ""
             continue
         if in_ad:
             if _RETURN[language].search(low):
                 in_ad = 0
                 if len(s.words) < 10:
                     continue  # "Okay, back to the show."
-            elif s.seg == ad_seg or _COMMERCIAL[language].search(low):
+            elif (
+                s.seg == ad_seg
+                or _COMMERCIAL[language].search(low)
+                or (sponsor and sponsor in s.words)
+            ):
                 in_ad -= 1
                 ad_seg = s.seg
                 continue
@@ -1216,169 +1228,15 @@ class _Selection:
         return pick
 
 
-# ------------------------------------------------------------------------ phrases
-
-
-@dataclass(slots=True)
-class Phrase:
-    key: str  # stems joined by spaces
-    surface: Counter[str]
-
-    def text(self) -> str:
-        return self.surface.most_common(1)[0][0]
-
-
-def _phrases(sentence: Sentence, language: str) -> Iterable[tuple[str, str]]:
-    """Noun-phrase-like n-grams (1-3 content words, 'of'/'de' allowed inside)."""
-    stop = STOPWORDS[language]
-    connectors = _CONNECTORS[language]
-    raw = [t.text for t in sentence.tokens if t.word]
-    lows = [content_form(w, language) for w in raw]
-    # Show "énergie" for "l'énergie": the elided article belongs to the sentence.
-    words = [w[len(w) - len(low) :] for w, low in zip(raw, lows, strict=True)]
-    n = len(words)
-    verbish = _VERBISH[language]
-    for i in range(n):
-        if lows[i] in stop or len(lows[i]) < 3 or lows[i].isdigit() or verbish(lows[i]):
-            continue
-        content = 0
-        for j in range(i, min(n, i + 4)):
-            low = lows[j]
-            if low in connectors and j > i:
-                continue
-            if low in stop or len(low) < 2 or verbish(low):
-                break
-            content += 1
-            if content > 3:
-                break
-            span = lows[i : j + 1]
-            key = " ".join(stem(w, language) for w in span if w not in connectors)
-            yield key, " ".join(words[i : j + 1])
-
-
-def _phrase_table(
-    sentences: Sequence[Sentence], sections: Sequence[int], language: str
-) -> list[dict[str, Phrase]]:
-    table: list[dict[str, Phrase]] = [{} for _ in sections]
-    for s in sentences:
-        if not s.candidate:
-            continue  # headings are made of what the digest could show
-        bucket = table[s.section]
-        for key, surface in _phrases(s, language):
-            phrase = bucket.get(key)
-            if phrase is None:
-                phrase = bucket[key] = Phrase(key, Counter())
-            phrase.surface[surface] += 1
-    return table
-
-
-def _rank_phrases(table: list[dict[str, Phrase]]) -> list[list[tuple[float, Phrase]]]:
-    """Per section, phrases by frequency there and rarity elsewhere (TF-IDF over sections)."""
-    k = len(table)
-    spread: Counter[str] = Counter()
-    for bucket in table:
-        spread.update(bucket.keys())
-    ranked: list[list[tuple[float, Phrase]]] = []
-    for bucket in table:
-        items, once = [], []
-        for key, phrase in bucket.items():
-            tf = sum(phrase.surface.values())
-            size = key.count(" ") + 1
-            weight = tf * math.log(1 + k / spread[key]) * (1.0 + 0.6 * (size - 1))
-            # A phrase said once is usually a chance collocation, not the subject.
-            (items if tf >= 2 else once).append((weight, phrase))
-        if not items:
-            items = [x for x in once if " " in x[1].key]
-        items = _maximal(items)
-        items.sort(key=lambda x: (-x[0], x[1].key))
-        ranked.append(items)
-    return ranked
-
-
-def _maximal(items: list[tuple[float, Phrase]]) -> list[tuple[float, Phrase]]:
-    """Drop a phrase said (almost) only inside a longer one: "code de bonnes" when
-    "code de bonnes pratiques" is as frequent. Keys are stems, connectors left out."""
-    counts = {p.key: sum(p.surface.values()) for _w, p in items}
-    covered: set[str] = set()
-    for key, count in counts.items():
-        parts = key.split()
-        if len(parts) < 2:
-            continue
-        for sub in (" ".join(parts[1:]), " ".join(parts[:-1])):
-            if sub in counts and counts[sub] <= count / 0.75:
-                covered.add(sub)
-    return [x for x in items if x[1].key not in covered]
-
-
-def _title(phrase: str, language: str) -> str:
-    small = {"en": {"of", "and", "for", "the", "a", "in", "on", "to"}, "fr": set()}[language]
-    words = phrase.split()
-    if language == "fr":
-        # French titles capitalise the first word only (and keep proper nouns as said).
-        return " ".join([words[0][:1].upper() + words[0][1:], *words[1:]])
-    out = []
-    for i, w in enumerate(words):
-        if any(c.isupper() for c in w) or (i and w.lower() in small):
-            out.append(w)
-        else:
-            out.append(w[:1].upper() + w[1:])
-    return " ".join(out)
-
-
-def _heading(
-    ranked: list[tuple[float, Phrase]],
-    used: set[str],
-    language: str,
-    body: Sequence[Sentence],
-) -> str:
-    """A short title for a key point: the section's most distinctive phrase, preferring
-    one that its body actually says, and not one an earlier heading already used."""
-    said = {key for s in body for key, _surface in _phrases(s, language)}
-    options: list[tuple[float, Phrase]] = []
-    for weight, phrase in ranked:
-        words = phrase.key.split()
-        if all(_is_generic(w, language) for w in words) or all(w in used for w in words):
-            continue
-        options.append((weight * (2.0 if phrase.key in said else 1.0), phrase))
-    if not options:
-        return _fallback_heading(body[0], language)
-    options.sort(key=lambda x: (-x[0], x[1].key))
-    weight, first = options[0]
-    if " " not in first.key:
-        # A longer phrase around the same word ("cash" -> "cash flow") titles better.
-        for other_weight, other in options[1:]:
-            if other_weight >= weight / 3 and first.key in other.key.split():
-                weight, first = other_weight, other
-                break
-    used.update(first.key.split())
-    text = first.text()
-    if " " not in first.key:
-        # One word is a thin title; pair it with the next strong, different phrase.
-        for other_weight, other in options[1:]:
-            if other_weight < weight / 2:
-                break
-            if first.key not in other.key.split():
-                used.update(other.key.split())
-                joiner = " and " if language == "en" else " et "
-                text = f"{text}{joiner}{other.text()}"
-                break
-    return _title(text, language)
-
-
-def _is_generic(term: str, language: str) -> bool:
-    """Vague words and number words ("vingt-quatre") do not make a title or a tag."""
-    generic = _GENERIC[language]
-    return term in generic or all(part in generic for part in term.split("-"))
-
-
-def _checked(heading: str, language: str) -> str:
-    return "" if writing.heading_breaks(heading, language) else heading
+# ----------------------------------------------------------------------- headings
 
 
 def _fallback_heading(sentence: Sentence, language: str) -> str:
+    """When no chunk of the section titles well (a very short section): the body's
+    first content words, which at least say what it is about."""
     stop = STOPWORDS[language]
     words = [t.text for t in sentence.tokens if t.word and t.text.lower() not in stop]
-    return _title(" ".join(words[:3]) or sentence.text[:40], language)
+    return headings.title(" ".join(words[:3]) or sentence.text[:40], language)
 
 
 # ------------------------------------------------------------------------- quotes
@@ -1509,7 +1367,6 @@ class ExtractiveSummarizer:
     ) -> DigestData:
         sentences = prepared.sentences
         language = prepared.language
-        table = _rank_phrases(_phrase_table(sentences, plan.sections, language))
         vocabulary = _vocabulary(language)
         by_section: list[list[list[tuple[str, bool]]]] = [[] for _ in plan.sections]
         stem_counts: list[Counter[str]] = [Counter() for _ in plan.sections]
@@ -1532,14 +1389,7 @@ class ExtractiveSummarizer:
             title = headings.heading(chunk_table[first.section], used, language, said=said)
             key_points.append(
                 KeyPointData(
-                    heading=title
-                    or _checked(
-                        _heading(
-                            table[first.section], used, language, [sentences[i] for i in body]
-                        ),
-                        language,
-                    )
-                    or _fallback_heading(first, language),
+                    heading=title or _fallback_heading(first, language),
                     body=" ".join(sentences[i].text for i in body),
                     start=first.start,
                     # The first sentence gives both the start second and the quote.
@@ -1564,7 +1414,12 @@ class ExtractiveSummarizer:
             score=score_from_parts(parts),
             score_parts=parts,
             topic=scoring.choose_topic(f"{context} {text}", topics),
-            tags=scoring.choose_tags(_global_phrases(table, language)),
+            tags=tags.tags_pick(
+                sentences=[(s.section, _pairs(s)) for s in sentences],
+                language=language,
+                words=vocabulary,
+                speakers={seg.speaker for seg in prepared.segments if seg.speaker},
+            ),
             backend=self.name,
             model="",
             version=self.version,
@@ -1584,20 +1439,6 @@ def _vocabulary(language: str) -> headings.Words:
         generic=_GENERIC[language],
         content_form=content_form,
     )
-
-
-def _global_phrases(table: list[list[tuple[float, Phrase]]], language: str) -> list[str]:
-    """Key phrases of the whole episode: summed section weights, strongest first."""
-    totals: dict[str, float] = defaultdict(float)
-    surfaces: dict[str, Phrase] = {}
-    for ranked in table:
-        for weight, phrase in ranked:
-            totals[phrase.key] += weight
-            surfaces.setdefault(phrase.key, phrase)
-    order = sorted(totals, key=lambda k: (-totals[k], k))
-    return [
-        surfaces[k].text() for k in order if not all(_is_generic(w, language) for w in k.split())
-    ]
 
 
 def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: list[int]) -> Plan:

@@ -26,6 +26,7 @@ ranks n-grams that cross noun-phrase edges and adds four dependencies.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
@@ -48,7 +49,9 @@ _EN_ADJECTIVES = frozenset(
     "cheap expensive fast slow free open closed possible likely current recent final "
     "general specific simple clear sure able available particular certain overall "
     "basic nice fine cool okay right wrong true false important different interesting "
-    "similar typical usual normal strong weak next previous last first second third".split()
+    "similar typical usual normal strong weak next previous last first second third newer "
+    "older bigger smaller larger higher lower faster slower cheaper fewer greater earlier "
+    "later longer shorter stronger weaker younger easier harder median average".split()
 )
 _FR_ADJECTIVES = frozenset(
     "nouveau nouvelle nouveaux nouvelles grand grande grands grandes petit petite petits "
@@ -154,29 +157,74 @@ _FR_ADJECTIVE_LIKE = ("é", "ée", "és", "ées", "al", "ale", "aux", "ales", "e
                       "ains", "aines", "eur", "eurs", "ste", "stes")  # fmt: skip
 
 
+_EN_DEMONYM = re.compile(r"^[A-Z][a-z]+(an|ian|ese|ish|ic)$")
+
+
 def _adjective_like(word: str, language: str) -> bool:
     endings = _FR_ADJECTIVE_LIKE if language == "fr" else _EN_ADJECTIVE_LIKE
     return len(word) > 3 and word.endswith(endings)
 
 
-def nounish_words(sentences: Iterable[Sequence[tuple[str, bool]]], language: str) -> set[str]:
-    """Lower-case words the episode says right after a determiner (or with an elided
-    article, "l'attaque"): its nouns, give or take."""
-    determiners = _DETERMINERS[language]
+# Plurals that do modify a following noun ("sales team", "news site").
+_PLURAL_MODIFIERS = frozenset(
+    "sales news series analytics physics economics politics systems operations "
+    "communications services jobs arms sports savings earnings".split()
+)
+# Words after which a verb comes: a word said there is a verb (unless the episode also
+# says it after a determiner: "the update", "le compte").
+_SUBJECTS = {
+    "en": frozenset(
+        "i we you they he she it who to will can could would should must don't doesn't "
+        "didn't won't can't cannot".split()
+    ),
+    "fr": frozenset("je j tu il elle on nous vous ils elles qui ne n se s".split()),
+}
+
+# Words that follow the head of an English noun phrase ("the battery life of...",
+# "the remote control is...").
+_AFTER_HEAD = frozenset(
+    "of is are was were has have had will can could would should in for with on at from "
+    "that which who".split()
+)
+_FR_PARTITIVES = frozenset({"de", "d", "du", "des"})
+
+
+def nounish_words(
+    sentences: Iterable[Sequence[tuple[str, bool]]], language: str, stop: Set[str] = frozenset()
+) -> set[str]:
+    """Lower-case words the episode says as nouns, give or take: right after a
+    determiner ("the cable", "l'attaque"); in English, also a word closing a phrase
+    that a determiner or another word opened ("the battery life of", "a secure
+    element,"); in French, a word after "de" that is not an infinitive ("levée de
+    fonds", not "décidé de payer")."""
+    determiners, subjects = _DETERMINERS[language], _SUBJECTS[language]
     out: set[str] = set()
+    determined: set[str] = set()
+    verbs: set[str] = set()
     for tokens in sentences:
-        previous = ""
-        for text, is_word in tokens:
-            if not is_word:
-                previous = ""
+        low = [t.lower().replace("’", "'") if ok else "" for t, ok in tokens]
+        for i, word in enumerate(low[1:], start=1):
+            if word and low[i - 1] in subjects:
+                verbs.add(word)
+        for i, word in enumerate(low):
+            if not word:
                 continue
-            low = text.lower().replace("’", "'")
+            previous = low[i - 1] if i else ""
             if previous in determiners:
-                out.add(low)
-            if language == "fr" and low[:2] in {"l'", "d'"} and len(low) > 3:
-                out.add(low[2:])
-            previous = low
-    return out
+                determined.add(word)
+            if language == "fr":
+                if word[:2] == "l'" and len(word) > 3:
+                    determined.add(word[2:])
+                elif word[:2] == "d'" and len(word) > 3:
+                    out.add(word[2:])
+                if previous in _FR_PARTITIVES and not word.endswith(("er", "ir", "re")):
+                    out.add(word)
+                continue
+            nxt_is_word = i + 1 < len(tokens) and tokens[i + 1][1]
+            closes = not nxt_is_word or low[i + 1] in _AFTER_HEAD
+            if closes and previous and previous not in stop and word not in stop:
+                out.add(word)
+    return determined | (out - verbs)
 
 
 def chunks(
@@ -219,10 +267,30 @@ def chunks(
         return nouns is None or forms[i] in nouns or low[i] in nouns or raw[i][:1].isupper()
 
     def fits(i: int, after_connector: bool) -> bool:
-        """A word that may stand beside the head: a noun, a name, an adjective."""
-        if nouns is None or noun(i) or "-" in forms[i]:
+        """A word that may stand beside the head: a noun, a name, an adjective.
+
+        French puts adjectives after the noun and joins nouns with "de": a noun right
+        after the head ("équipe informatique compte") is a verb more often than not.
+        """
+        if nouns is None or raw[i][:1].isupper() or "-" in forms[i]:
+            return True
+        if language == "fr" and not after_connector:
+            return _adjective_like(forms[i], language)
+        if noun(i):
             return True
         return not after_connector and _adjective_like(forms[i], language)
+
+    def plural_modifier(i: int) -> bool:
+        """English compounds modify with the singular: "browsers update" is a clause."""
+        w = low[i]
+        return (
+            language == "en"
+            and len(w) > 3
+            and w.endswith("s")
+            and not w.endswith(("ss", "us", "is", "'s"))
+            and w not in _PLURAL_MODIFIERS
+            and not raw[i].isupper()
+        )
 
     def can_open(i: int) -> bool:
         if not content(i) or (language == "en" and forms[i] in _EN_ADJECTIVES):
@@ -241,6 +309,8 @@ def chunks(
             return True
         if size > 1 and low[i].endswith("ing") and low[i] not in _ING_NOUNS:
             return False  # "satellites passing", "language model running"
+        if _EN_DEMONYM.match(raw[i]):
+            return False  # "Standard European": an adjective, whatever its capital
         return noun(i)
 
     n = len(tokens)
@@ -253,7 +323,7 @@ def chunks(
         after_connector = False
         while j < n and size < 4:
             if content(j):
-                if j > i and not fits(j, after_connector):
+                if j > i and (not fits(j, after_connector) or plural_modifier(j - 1)):
                     break
                 after_connector = False
                 size += 1
@@ -293,7 +363,7 @@ def section_chunks(
     sections: Sequence[Sequence[Sequence[tuple[str, bool]]]], language: str, words: Words
 ) -> list[dict[str, Chunk]]:
     """Per section (a list of tokenised sentences), its chunks with their counts."""
-    nouns = nounish_words((t for section in sections for t in section), language)
+    nouns = nounish_words((t for section in sections for t in section), language, words.stop)
     table: list[dict[str, Chunk]] = []
     for sentences in sections:
         bucket: dict[str, Chunk] = {}

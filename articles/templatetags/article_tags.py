@@ -7,6 +7,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Digest
+from articles.score_explanation import ScoreExplanation, explain_score
 
 register = template.Library()
 
@@ -97,3 +98,13 @@ def article_score(article: Article, digest: Digest | None):
     if digest is not None and digest.effective_score is not None:
         return digest.effective_score
     return article.score
+
+
+@register.simple_tag
+def score_explanation(digest: Digest | None) -> ScoreExplanation | None:
+    """Why the digest's parts give the score they do, in words, in the active language
+    (articles/score_explanation.py); None when the digest has no parts."""
+    if digest is None or not digest.score_parts:
+        return None
+    score = float(digest.score) if digest.score is not None else None
+    return explain_score(digest.score_parts, score)
