@@ -433,11 +433,13 @@ def stem(word: str, language: str) -> str:
 _EN_VERBS = frozenset(
     "said says told asked lost found made took gave went came called added announced "
     "agreed decided expected reported launched released shipped signed started wanted "
-    "needed tried used seems include includes including".split()
+    "needed tried used seems include includes including repaid paid sold bought built grown "
+    "known shown taken given written held kept spent told won brought caught taught".split()
 )
 _FR_VERBS = frozenset(
     "fait font dit ont sont était étaient peut peuvent doit doivent devront va vont "
-    "publié annoncé lancé signé levé expliqué permet permettent".split()
+    "publié annoncé lancé signé levé expliqué permet permettent égale égalent reste restent "
+    "vaut valent sert servent coûte coûtent compte comptent semble semblent".split()
 )
 
 

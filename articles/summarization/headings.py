@@ -58,7 +58,8 @@ _FR_ADJECTIVES = frozenset(
     "petites gros grosse bon bonne bons bonnes mauvais vrai vraie premier première "
     "dernier dernière prochain prochaine seul seule même mêmes autre autres certain "
     "certaine tel telle possible important importante différent différente simple "
-    "principal principale général générale actuel actuelle".split()
+    "principal principale général générale actuel actuelle suivant suivante suivants "
+    "suivantes précédent précédente précédents précédentes".split()
 )
 
 
@@ -66,7 +67,7 @@ _FR_ADJECTIVES = frozenset(
 WEIGHTS = {
     "idf_floor": 5.0,  # added to the IDF over sections: shared subjects still count
     "length": 0.6,  # a chunk's weight is its words' sum over its length to this power
-    "said": 1.0,  # factor for a chunk the key point's body says
+    "said": 2.0,  # factor for a chunk the key point's body says: the reader finds it below
     "second": 0.8,  # a second chunk this strong joins the first ("X and Y")
 }
 
@@ -123,14 +124,17 @@ _DETERMINERS = {
 # Words the summariser's stop lists let through that never belong in a title.
 _NOT_CONTENT = frozenset(
     "dot anymore instead etc else okay vers toujours jamais souvent environ presque surtout "
-    "plutôt ailleurs longtemps vite mieux moins pire chez sinon dès percent percentage "
+    "plutôt ailleurs longtemps vite mieux moins pire chez sinon dès grâce monde percent "
+    "percentage "
     "hour hours minute minutes second seconds day days week weeks month months year years "
     "heure heures jour jours semaine semaines mois an ans année années pourcentage".split()
 )
 _NUMBER_WORDS = frozenset(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
     "fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy "
-    "eighty ninety hundred thousand million billion trillion dozen half "
+    "eighty ninety hundred thousand million billion trillion dozen half first second third "
+    "fourth fifth sixth seventh eighth ninth tenth premier première deuxième troisième "
+    "quatrième cinquième "
     "deux trois quatre cinq sept huit neuf dix onze douze treize quatorze quinze seize "
     "vingt trente quarante cinquante soixante cent cents mille million millions milliard "
     "milliards moitié".split()
@@ -158,6 +162,10 @@ _FR_ADJECTIVE_LIKE = ("é", "ée", "és", "ées", "al", "ale", "aux", "ales", "e
 
 
 _EN_DEMONYM = re.compile(r"^[A-Z][a-z]+(an|ian|ese|ish|ic)$")
+
+
+def _plural_fr(word: str) -> bool:
+    return word.endswith(("s", "x")) and not word.endswith(("ais", "ois", "ès"))
 
 
 def _adjective_like(word: str, language: str) -> bool:
@@ -224,6 +232,8 @@ def nounish_words(
             closes = not nxt_is_word or low[i + 1] in _AFTER_HEAD
             if closes and previous and previous not in stop and word not in stop:
                 out.add(word)
+    # "the function runs": a word ending in -s whose stem the episode uses as a verb.
+    verbs |= {f"{v}s" for v in verbs}
     return determined | (out - verbs)
 
 
@@ -275,7 +285,9 @@ def chunks(
         if nouns is None or raw[i][:1].isupper() or "-" in forms[i]:
             return True
         if language == "fr" and not after_connector:
-            return _adjective_like(forms[i], language)
+            # An adjective agrees with its noun: "sauvegardes stockée" is no phrase.
+            agrees = _plural_fr(forms[i - 1]) == _plural_fr(forms[i])
+            return agrees and _adjective_like(forms[i], language)
         if noun(i):
             return True
         return not after_connector and _adjective_like(forms[i], language)
@@ -300,6 +312,8 @@ def chunks(
         # "Registry's incident", "year's chips": a common noun's possessive opens badly.
         if low[i].endswith("'s") and raw[i][:1].islower():
             return False
+        if low[i].endswith("ing") and low[i] not in _ING_NOUNS:
+            return False  # "Turning development environments": a clause, not a subject
         return fits(i, False)
 
     def can_close(i: int, size: int) -> bool:
