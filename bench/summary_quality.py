@@ -484,6 +484,102 @@ values; the unseen test split of the same corpus is the check that they generali
     replace_block(REPORT, "quality", section)
 
 
+def write_writing_report(
+    results: Sequence[Result],
+    demo: Sequence[tuple[str, str, Written]],
+    meetings: Sequence[Meeting],
+) -> None:
+    """The headings and writing-lint block of docs/summary-quality.md."""
+    h = heading_figures(results)
+    names = [set(topic_terms(name)) for m in meetings for name, _spans in m.topics]
+    activity = {
+        "names": len(names),
+        "discuss": sum("discuss" in n for n in names),
+        "present": sum("present" in n for n in names),
+    }
+    by_domain_rows = []
+    for domain in sorted({r.domain for r in results}):
+        d = heading_figures([r for r in results if r.domain == domain])
+        by_domain_rows.append(
+            f"| {domain} | {d['inside']} | {d['agreement']:.3f} | {d['baseline']:.3f} "
+            f"| {d['coverage']:.2f} |"
+        )
+    lint_rows = []
+    for label, lints in (
+        ("QMSum validation (35 meetings, English)", [r.lint for r in results if r.lint]),
+        (
+            f"demo ({len(demo)} transcripts, English and French)",
+            [lint_written(w, lang) for _f, lang, w in demo],
+        ),
+    ):
+        checked, broken, rules = lint_figures(lints)
+        detail = "; ".join(f"{rule} {n}" for rule, n in rules.most_common()) or "none"
+        lint_rows.append(
+            f"| {label} | {checked} | {broken} | {100 * broken / checked:.1f} % | {detail} |"
+        )
+    examples = []
+    for _f, lang, written in demo[:: max(1, len(demo) // 4)][:4]:
+        heads = "; ".join(f"“{head}”" for head, _b, _q in written.points[:4])
+        examples.append(f"- {lang}: {heads}")
+    section = f"""<!-- headings:start -->
+## Headings and writing
+
+Measured {dt.date.today().isoformat()} by `bench/summary_quality.py` on the same meetings.
+
+**Headings against the annotators' topics.** QMSum gives each meeting the annotators'
+topic list: a name ("Battery design of remote control") and the spans of turns it covers.
+Each key point is placed at the turn its quote comes from. *Topic coverage* is the share of
+all topics with at least one key point inside their spans. *Heading agreement* is the
+token F1 between a key point's heading and the name of the topic it falls in (lower-cased,
+sumy's English stop words out, Snowball stems; when spans overlap, the best-matching
+topic), averaged over the key points inside a topic. The baseline heading is the first
+three content words of the key point's body.
+
+| | key points inside a topic | heading agreement | baseline agreement | topic coverage |
+|---|---:|---:|---:|---:|
+| all meetings | {h['inside']} | {h['agreement']:.3f} | {h['baseline']:.3f} | {h['coverage']:.2f} |
+{chr(10).join(by_domain_rows)}
+
+Headings agree with the annotators' names {h['agreement'] / max(h['baseline'], 1e-9):.2f} times
+as much as the baseline. Much of what is left is out of reach of a heading made of the
+meeting's own noun phrases: the annotators name activities ("Discussion about...",
+"Presentation on...", "status", "review": "discuss" is in {activity['discuss']} of the
+{activity['names']} names and "present" in {activity['present']}) that nobody says, and a
+name usually covers several sections.
+
+**How headings are made** (`articles/summarization/headings.py`): noun-phrase chunks of
+each section (runs of content words with one "of"/"for" or "de"/"du"/"à" inside, opening
+and closing on nouns), weighed by how much the section says their words compared with
+the other sections, twice as much when the key point's own body says them; the best chunk
+of two or more words that passes the lint, joined by "and" with a second one only when
+the two are said in the same sentence and the section is as much about it. A noun is a
+word the episode says after a determiner (or at the end of a phrase, or after "de"), and
+not after a subject pronoun. Keyphrase libraries that fit (pure Python, no model) were
+considered: YAKE and RAKE rank the phrases of one text, not what sets one section of an
+episode apart from the others; RAKE needs NLTK data that cannot be downloaded here, and
+YAKE's n-grams cross noun-phrase edges and bring four more dependencies. Headings and
+tags are part of the "write" stage timed below (about a tenth of a second for an hour).
+
+Some demo headings, as `make run` writes them:
+
+{chr(10).join(examples)}
+
+**Writing lint** (`articles/summarization/writing.py`): every heading, TL;DR sentence and
+conclusion is checked for a fragment (under four words, or under ten with no verb),
+a lowercase start, no terminal punctuation, a word split by a caption break
+("single- thread"), a leading filler ("So,", "Du coup,"), and for headings: 2-7 words,
+no closing stop word or possessive, no opening article, no two lone words joined by "and".
+
+| digests | checked | broken | share | rules broken |
+|---|---:|---:|---:|---|
+{chr(10).join(lint_rows)}
+
+The tests check the same on the digests `load_demo` stores (tests/summarization/test_demo_digests.py).
+<!-- headings:end -->
+"""
+    replace_block(REPORT, "headings", section)
+
+
 def replace_block(path: Path, name: str, section: str) -> None:
     """Rewrite one marked block of the report, keeping the others (the speed bench's)."""
     start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
@@ -538,8 +634,10 @@ def main() -> None:
         ours[m] > rows[b][m] for b in ("Lead", "TextRank", "LexRank") for m in ("rouge1", "rouge2")
     )
     print(f"\nextractive beats Lead, TextRank and LexRank on ROUGE-1 and ROUGE-2: {beaten}")
+    print_writing(results, demo)
     if not args.no_write:
         write_report(results, meetings, args.via_command)
+        write_writing_report(results, demo, meetings)
         print(f"wrote {REPORT.relative_to(ROOT)}")
 
 
