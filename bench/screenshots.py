@@ -30,8 +30,8 @@ from tests.browser_support import launch_chromium  # noqa: E402
 
 # The episodes to show: a long English interview and a French news round-up.
 PAGES = {
-    "screenshot-article.png": ("/articles/", "seed"),
-    "screenshot-article-fr.png": ("/fr/articles/", "IA souveraine"),
+    "screenshot-article.png": ("/articles/", "Seed Round"),
+    "screenshot-article-fr.png": ("/fr/articles/", "IA francophone"),
 }
 
 

@@ -537,14 +537,14 @@ three content words of the key point's body.
 
 | | key points inside a topic | heading agreement | baseline agreement | topic coverage |
 |---|---:|---:|---:|---:|
-| all meetings | {h['inside']} | {h['agreement']:.3f} | {h['baseline']:.3f} | {h['coverage']:.2f} |
+| all meetings | {h["inside"]} | {h["agreement"]:.3f} | {h["baseline"]:.3f} | {h["coverage"]:.2f} |
 {chr(10).join(by_domain_rows)}
 
-Headings agree with the annotators' names {h['agreement'] / max(h['baseline'], 1e-9):.2f} times
+Headings agree with the annotators' names {h["agreement"] / max(h["baseline"], 1e-9):.2f} times
 as much as the baseline. Much of what is left is out of reach of a heading made of the
 meeting's own noun phrases: the annotators name activities ("Discussion about...",
-"Presentation on...", "status", "review": "discuss" is in {activity['discuss']} of the
-{activity['names']} names and "present" in {activity['present']}) that nobody says, and a
+"Presentation on...", "status", "review": "discuss" is in {activity["discuss"]} of the
+{activity["names"]} names and "present" in {activity["present"]}) that nobody says, and a
 name usually covers several sections.
 
 **How headings are made** (`articles/summarization/headings.py`): noun-phrase chunks of
@@ -574,7 +574,8 @@ no closing stop word or possessive, no opening article, no two lone words joined
 |---|---:|---:|---:|---|
 {chr(10).join(lint_rows)}
 
-The tests check the same on the digests `load_demo` stores (tests/summarization/test_demo_digests.py).
+The tests check the same on the digests `load_demo` stores
+(tests/summarization/test_demo_digests.py).
 <!-- headings:end -->
 """
     replace_block(REPORT, "headings", section)

@@ -86,7 +86,7 @@ TUNING: dict[str, float] = {
     "dangling": 0.6,  # a sentence opening on "which", "but", "so"... needs context
     "anaphora": 0.6,  # a sentence opening on "that", "they", "it"... leans on the last one
     "first_speaker": 1.3,  # the host or chair, who frames the discussion
-    "first_person": 0.8,  # "I think my..." is opinion more than content
+    "first_person": 0.7,  # "I think my..." is opinion more than content
 }
 
 # --------------------------------------------------------------------------- words
@@ -1474,9 +1474,13 @@ def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: li
     # it is chosen before the key points so that the last one cannot take it.
     conclusion = _conclusion(prepared, selection, _closing_start(sentences), alone_scores)
 
+    # A key point's body is a statement too: no verbless fragment ("Nine people,
+    # three hundred thousand copies, hats off.").
+    whole = np.array([not writing.is_fragment(s.text, language) for s in sentences], dtype=bool)
+    body_scores = np.where(whole, scores, 0.0)
     points: list[list[int]] = []
     for lo, hi in bounds:
-        pick = selection.take(range(lo, hi))
+        pick = selection.take(range(lo, hi), scores=body_scores)
         if pick is None:
             continue
         body = [pick]
