@@ -16,6 +16,7 @@ from django.http import HttpRequest
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -32,6 +33,11 @@ def _format_seconds(seconds: float | None) -> str:
     seconds = int(seconds)
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
+
+# The article list's longest title and source name, in characters (the stylesheet
+# then cuts them at the column's width, whatever the font).
+LIST_TITLE_CHARS = 90
+LIST_SOURCE_CHARS = 40
 
 # What a poll's log shows, on its source's page and in the log's own list.
 INGESTION_LOG_FIELDS = (
@@ -266,22 +272,14 @@ class ArticleAdminForm(forms.ModelForm):
 @admin.register(Article)
 class ArticleAdmin(admin.ModelAdmin):
     form = ArticleAdminForm
-    list_display = (
-        "title",
-        "source",
-        "status",
-        "score",
-        "topic",
-        "tag_list",
-        "featured",
-        "published_at",
-        "transcript_origin",
-    )
+    # Readable at 1,280 px beside the filters: one line per article, nothing cut off on
+    # the right. Topic, tags, featuring and the transcript are on the change page (and
+    # in the filters).
+    list_display = ("short_title", "status", "score", "source_name", "published")
     list_filter = ("status", "featured", "topic", "source", "language", "transcript__origin")
-    list_select_related = ("source", "topic", "transcript")
+    list_select_related = ("source",)
     search_fields = ("title", "guid", "slug", "source__name")
     date_hierarchy = "published_at"
-    list_editable = ("featured",)
     list_per_page = 50
     prepopulated_fields = {"slug": ("title",)}
     autocomplete_fields = ("source",)
@@ -344,6 +342,7 @@ class ArticleAdmin(admin.ModelAdmin):
     inlines = [DigestInline]
     actions = [
         "publish",
+        "send_back",
         "unpublish",
         "feature",
         "unfeature",
@@ -376,17 +375,42 @@ class ArticleAdmin(admin.ModelAdmin):
             transaction.on_commit(lambda: make_digests.delay(obj.pk, force=True))
             self.message_user(request, _("Transcript replaced; digests are being rewritten."))
 
-    def get_queryset(self, request):
-        return super().get_queryset(request).prefetch_related("tags")
+    class Media:
+        css = {"all": ("css/admin.css",)}
 
-    @admin.display(description=_("tags"))
-    def tag_list(self, obj: Article) -> str:
-        return ", ".join(t.name for t in obj.tags.all())
+    @admin.display(description=_("title"), ordering="title")
+    def short_title(self, obj: Article) -> str:
+        # Cut by the stylesheet at the column's width; the whole title on hover.
+        return format_html(
+            '<span class="article-title" title="{}">{}</span>',
+            obj.title,
+            truncatechars(obj.title, LIST_TITLE_CHARS),
+        )
 
-    @admin.display(description=_("transcript"), ordering="transcript__origin")
-    def transcript_origin(self, obj: Article) -> str:
-        transcript = getattr(obj, "transcript", None)
-        return transcript.get_origin_display() if transcript else "–"
+    @admin.display(description=_("source"), ordering="source__name")
+    def source_name(self, obj: Article) -> str:
+        return format_html(
+            '<span class="article-source" title="{}">{}</span>',
+            obj.source.name,
+            truncatechars(obj.source.name, LIST_SOURCE_CHARS),
+        )
+
+    @admin.display(description=_("published"), ordering="published_at")
+    def published(self, obj: Article) -> str:
+        moment = timezone.localtime(obj.published_at)
+        return format_html(
+            '<time class="nowrap" datetime="{}" title="{}">{}</time>',
+            moment.isoformat(),
+            date_format(moment, "DATETIME_FORMAT"),
+            date_format(moment, "SHORT_DATE_FORMAT"),
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        # The list takes the whole width for its columns beside the filters; the other
+        # admin pages keep the navigation sidebar.
+        return super().changelist_view(
+            request, {"is_nav_sidebar_enabled": False, **(extra_context or {})}
+        )
 
     @admin.display(description=_("duration"))
     def duration_display(self, obj: Article) -> str:
@@ -450,12 +474,20 @@ class ArticleAdmin(admin.ModelAdmin):
     def unfeature(self, request, queryset):
         services.articles_feature(article_ids=queryset.values_list("pk", flat=True), featured=False)
 
+    @admin.action(description=_("Send the selected articles back to review"))
+    def send_back(self, request, queryset):
+        count = services.articles_send_back(article_ids=queryset.values_list("pk", flat=True))
+        self.message_user(
+            request,
+            ngettext("%d article sent back to review.", "%d articles sent back to review.", count)
+            % count,
+        )
+
     @admin.action(description=_("Regenerate the digests"))
     def regenerate_digests(self, request, queryset):
-        from articles.tasks import make_digests
+        from articles.tasks import digests_regenerate
 
-        for pk in queryset.values_list("pk", flat=True):
-            make_digests.delay(pk, force=True)
+        digests_regenerate(article_ids=queryset.values_list("pk", flat=True))
         self.message_user(request, _("Digests queued for regeneration."))
 
     @admin.action(description=_("Transcribe again with speech-to-text"))

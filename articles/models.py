@@ -6,11 +6,13 @@ touch several models or the network live in `services.py`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import timedelta
 
 from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q, Window
+from django.db.models.functions import RowNumber
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -79,6 +81,16 @@ class ArticleQuerySet(models.QuerySet):
         if isinstance(topic, Topic):
             return self.filter(topic=topic)
         return self.filter(topic__slug=topic)
+
+    def latest_per_topic(self, topics: Sequence[Topic], count: int) -> ArticleQuerySet:
+        """The `count` newest articles of each topic, in one query (a window function),
+        newest first within each topic."""
+        ranked = self.filter(topic__in=topics).annotate(
+            topic_rank=Window(
+                RowNumber(), partition_by=F("topic_id"), order_by=F("published_at").desc()
+            )
+        )
+        return ranked.filter(topic_rank__lte=count).order_by("topic_id", "topic_rank")
 
     def videos(self) -> ArticleQuerySet:
         """What Article.is_video says is a video, and whatever a YouTube channel posts."""

@@ -359,10 +359,27 @@ def articles_publish(*, article_ids) -> int:
     return count
 
 
+# The reasons an editor's own actions record, named once: the editor's desk on the
+# article page (articles/desk.py) says them in the reader's language.
+REASON_UNPUBLISHED = "unpublished by an editor"
+REASON_SENT_BACK = "sent back to review by an editor"
+
+
 def articles_unpublish(*, article_ids) -> int:
     count = Article.objects.filter(pk__in=list(article_ids)).update(
         status=Article.Status.HIDDEN,
-        status_reason="unpublished by an editor",
+        status_reason=REASON_UNPUBLISHED,
+        updated_at=timezone.now(),
+    )
+    pages_changed()
+    return count
+
+
+def articles_send_back(*, article_ids) -> int:
+    """Back to the review queue (from published, hidden, failed…), off the site."""
+    count = Article.objects.filter(pk__in=list(article_ids)).update(
+        status=Article.Status.REVIEW,
+        status_reason=REASON_SENT_BACK,
         updated_at=timezone.now(),
     )
     pages_changed()
@@ -588,6 +605,44 @@ def article_primary_digest(article: Article) -> Digest | None:
     return ready[0] if ready else None
 
 
+@dataclass(frozen=True)
+class PublishShortfall:
+    """One way a digest falls short of the publish rule: `value` against `threshold`."""
+
+    SHOW_NOTES = "show_notes"
+    SCORE = "score"
+    GROUNDING = "grounding"
+
+    code: str
+    value: Decimal | float | None = None
+    threshold: float | None = None
+
+
+def publish_rule_shortfalls(digest: Digest) -> list[PublishShortfall]:
+    """Why this ready digest may not be published without an editor (none: it may).
+
+    The rule itself, in one place: the publish rule records it in words on the
+    article, and the editor's desk says it in the reader's language.
+    """
+    shortfalls = []
+    if digest.from_show_notes:
+        shortfalls.append(PublishShortfall(PublishShortfall.SHOW_NOTES))
+    score = digest.effective_score
+    if score is None or score < Decimal(str(settings.AUTO_PUBLISH_MIN_SCORE)):
+        shortfalls.append(
+            PublishShortfall(PublishShortfall.SCORE, score, settings.AUTO_PUBLISH_MIN_SCORE)
+        )
+    if (digest.grounding or 0) < settings.AUTO_PUBLISH_MIN_GROUNDING:
+        shortfalls.append(
+            PublishShortfall(
+                PublishShortfall.GROUNDING,
+                digest.grounding or 0,
+                settings.AUTO_PUBLISH_MIN_GROUNDING,
+            )
+        )
+    return shortfalls
+
+
 def article_apply_publish_rule(*, article: Article) -> str:
     """Publish automatically when the digest is good and grounded; else the review queue.
 
@@ -611,15 +666,13 @@ def article_apply_publish_rule(*, article: Article) -> str:
         article_set_status(article=article, status=status, reason=reason)
         return status
     reasons = []
-    if primary.from_show_notes:
-        reasons.append("made from show notes, not a transcript")
-    if score is None or score < Decimal(str(settings.AUTO_PUBLISH_MIN_SCORE)):
-        reasons.append(f"score {score} below {settings.AUTO_PUBLISH_MIN_SCORE}")
-    if (primary.grounding or 0) < settings.AUTO_PUBLISH_MIN_GROUNDING:
-        reasons.append(
-            f"grounded share {primary.grounding or 0:.0%} below "
-            f"{settings.AUTO_PUBLISH_MIN_GROUNDING:.0%}"
-        )
+    for shortfall in publish_rule_shortfalls(primary):
+        if shortfall.code == PublishShortfall.SHOW_NOTES:
+            reasons.append("made from show notes, not a transcript")
+        elif shortfall.code == PublishShortfall.SCORE:
+            reasons.append(f"score {shortfall.value} below {shortfall.threshold}")
+        else:
+            reasons.append(f"grounded share {shortfall.value:.0%} below {shortfall.threshold:.0%}")
     if reasons:
         article_set_status(article=article, status=Article.Status.REVIEW, reason="; ".join(reasons))
         return Article.Status.REVIEW

@@ -132,6 +132,16 @@ def make_digests(self, article_id: int, backend: str | None = None, force: bool 
     return len(services.digest_make(article=article, backend=backend))
 
 
+def digests_regenerate(*, article_ids) -> int:
+    """Write these articles' digests again, as an editor asked (the admin's action, the
+    editor's desk on the article page): on a worker, or here when tasks run in-process.
+    The publish rule then runs as usual; it never touches a published or hidden article."""
+    ids = list(article_ids)
+    for article_id in ids:
+        make_digests.delay(article_id, force=True)
+    return len(ids)
+
+
 @shared_task(ignore_result=True)
 def retry_waiting_transcripts() -> int:
     """Hourly: articles whose transcript step said "will retry" or waited for a budget.

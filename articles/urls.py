@@ -2,12 +2,28 @@
 
 from django.urls import path
 
-from articles import feeds, views
+from articles import desk, feeds, views
 
 urlpatterns = [
     path("", views.TodayView.as_view(), name="today"),
     path("videos/", views.VideoListView.as_view(), name="videos"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="article_detail"),
+    # The editor's desk on the article page (articles/desk.py): POST only, editors only.
+    path(
+        "articles/<slug:slug>/desk/publish/",
+        desk.ArticleDeskActionView.as_view(action="publish"),
+        name="article_desk_publish",
+    ),
+    path(
+        "articles/<slug:slug>/desk/send-back/",
+        desk.ArticleDeskActionView.as_view(action="send_back"),
+        name="article_desk_send_back",
+    ),
+    path(
+        "articles/<slug:slug>/desk/regenerate/",
+        desk.ArticleDeskActionView.as_view(action="regenerate"),
+        name="article_desk_regenerate",
+    ),
     path(
         "articles/<slug:slug>/transcript.vtt",
         views.TranscriptVttView.as_view(),

@@ -12,15 +12,20 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from urllib.parse import parse_qs, urlencode, urlsplit
 
+from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, Value
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
+from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views import generic
 
+from articles.desk import can_edit, desk_context
 from articles.models import Article, Digest, KeyPoint
 from articles.transcript_data import Segment
+from topics.models import Topic
 
 PAGE_SIZE = 20
 RELATED_COUNT = 4
@@ -44,33 +49,71 @@ def _reader_language() -> str:
     return (get_language() or "en")[:2]
 
 
-class TodayView(generic.ListView):
-    """Today's digests, best first; on a day with none yet, the latest day that has some."""
+class TodayView(generic.TemplateView):
+    """The front page: the day's lead digest (its best score), the rest of the day, the
+    previous days of the week by day, then a row per main topic with its latest digests.
+
+    On a day with nothing published yet, a note says so above the latest day's digests:
+    the page is never empty while the site has something to show. Its queries are a
+    constant few, whatever the number of articles (see tests/site/test_today.py).
+    """
 
     template_name = "articles/today.html"
-    context_object_name = "articles"
-    paginate_by = PAGE_SIZE
+    week_days = 7
+    per_topic = 4
 
-    def get_queryset(self):
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
         published = Article.objects.published()
-        self.today = timezone.localdate()
-        self.day = self.today
-        if not published.filter(**_day_bounds(self.today)).exists():
+        today = timezone.localdate()
+        day = today
+        if not published.filter(**_day_bounds(today)).exists():
             latest = (
                 published.order_by("-published_at").values_list("published_at", flat=True).first()
             )
             if latest is not None:
-                self.day = timezone.localdate(latest)
-        return (
-            published.filter(**_day_bounds(self.day))
+                day = timezone.localdate(latest)
+        week_start = _day_bounds(day - timedelta(days=self.week_days - 1))["published_at__gte"]
+        week = list(
+            published.filter(published_at__gte=week_start, published_at__lt=_day_end(day))
             .for_cards()
             .order_by(F("score").desc(nulls_last=True), "-published_at", "-id")
         )
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(day=self.day, is_today=self.day == self.today)
+        by_day: dict[date, list[Article]] = {}
+        for article in week:
+            by_day.setdefault(timezone.localdate(article.published_at), []).append(article)
+        days = sorted(by_day, reverse=True)
+        lead_day = days[0] if days else day
+        lead_list = by_day.get(lead_day, [])
+        # Every topic is a row (they come in the editors' order); rows without a digest
+        # are left out.
+        topics = list(Topic.objects.all())
+        latest = list(published.latest_per_topic(topics, self.per_topic).for_cards())
+        rows = [(t, [a for a in latest if a.topic_id == t.pk]) for t in topics]
+        lead = lead_list[0] if lead_list else None
+        lead_digest = lead.digest_for(_reader_language()) if lead else None
+        lead_points = (
+            list(KeyPoint.objects.filter(digest=lead_digest).order_by("order")[:4])
+            if lead_digest
+            else []
+        )
+        context.update(
+            day=lead_day,
+            today=today,
+            is_today=lead_day == today,
+            lead=lead,
+            lead_digest=lead_digest,
+            lead_points=lead_points,
+            rest_of_day=lead_list[1:],
+            earlier_days=[(d, by_day[d]) for d in days[1:]],
+            topic_rows=[(t, articles) for t, articles in rows if articles],
+            page_articles=[*week, *latest],
+        )
         return context
+
+
+def _day_end(day: date) -> datetime:
+    return _day_bounds(day)["published_at__lt"]
 
 
 class VideoListView(generic.ListView):
@@ -123,6 +166,21 @@ def _youtube_id(article: Article) -> str:
     return candidate if YOUTUBE_ID.match(candidate) else ""
 
 
+def site_path(url: str) -> str:
+    """A URL of this site as a path ("/static/..."), else "".
+
+    Media the site serves itself (the demo's) are stored as absolute URLs under
+    SITE_URL, as feeds and the API need them; a page links them by path, so they load
+    whatever host name the reader used (localhost for 127.0.0.1, a LAN address...).
+    """
+    if url.startswith("/") and not url.startswith("//"):
+        return url
+    site = settings.SITE_URL.rstrip("/")
+    if site and url.startswith(f"{site}/"):
+        return url[len(site) :]
+    return ""
+
+
 def _start_at(request: HttpRequest) -> int | None:
     """?t=SECONDS: lets a timestamp link seek the player without JavaScript."""
     raw = request.GET.get("t", "")
@@ -152,17 +210,23 @@ def _transcript_lines(segments) -> list[dict]:
 
 
 class ArticleDetailView(generic.DetailView):
+    """The article; editors get any article, whatever its status, with the editor's
+    desk above it (articles/desk.py), and readers a 404 for one that is not published."""
+
     template_name = "articles/article_detail.html"
     context_object_name = "article"
+
+    @cached_property
+    def for_editor(self) -> bool:
+        return can_edit(self.request.user)
 
     def get_queryset(self):
         ready_digests = Digest.objects.filter(status=Digest.Status.READY).prefetch_related(
             Prefetch("key_points", queryset=KeyPoint.objects.order_by("order", "id"))
         )
-        return (
-            Article.objects.published()
-            .select_related("source", "topic", "transcript")
-            .prefetch_related("tags", Prefetch("digests", queryset=ready_digests))
+        articles = Article.objects.all() if self.for_editor else Article.objects.published()
+        return articles.select_related("source", "topic", "transcript").prefetch_related(
+            "tags", Prefetch("digests", queryset=ready_digests)
         )
 
     def get_context_data(self, **kwargs):
@@ -172,8 +236,13 @@ class ArticleDetailView(generic.DetailView):
         digest = article.digest_for(language)
         transcript = getattr(article, "transcript", None)
         start_at = _start_at(self.request)
-        youtube_id = _youtube_id(article)
-        if youtube_id:
+        local_audio = site_path(article.audio_url)
+        # A copy of the episode on this site beats a third-party embed: it needs nobody
+        # else and works offline (the demo's videos are played so).
+        youtube_id = "" if local_audio else _youtube_id(article)
+        if local_audio:
+            player, media_url = "audio", local_audio
+        elif youtube_id:
             player, media_url = (
                 "youtube",
                 f"{YOUTUBE_EMBED}{youtube_id}?"
@@ -197,10 +266,19 @@ class ArticleDetailView(generic.DetailView):
             related=related_articles(article),
             player=player,
             media_url=media_url,
+            cover_url=site_path(article.image_url) or article.image_url,
             youtube_watch_url=f"https://www.youtube.com/watch?v={youtube_id}" if youtube_id else "",
             playback_speeds=PLAYBACK_SPEEDS,
+            desk=desk_context(article) if self.for_editor else None,
         )
         return context
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if self.for_editor:
+            # The desk is the editor's alone: no cache of any kind keeps this page.
+            add_never_cache_headers(response)
+        return response
 
 
 class _TranscriptFile(generic.View):
@@ -213,9 +291,10 @@ class _TranscriptFile(generic.View):
         raise NotImplementedError
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        article = get_object_or_404(
-            Article.objects.published().select_related("transcript"), slug=slug
-        )
+        # Editors read the transcript of any article, as they read its page.
+        editor = can_edit(request.user)
+        articles = Article.objects.all() if editor else Article.objects.published()
+        article = get_object_or_404(articles.select_related("transcript"), slug=slug)
         transcript = getattr(article, "transcript", None)
         segments = [
             Segment(
@@ -231,6 +310,8 @@ class _TranscriptFile(generic.View):
             raise Http404("This article has no transcript.")
         response = HttpResponse(self.render(segments), content_type=self.content_type)
         response["Content-Disposition"] = f'inline; filename="{article.slug}.{self.extension}"'
+        if editor:
+            add_never_cache_headers(response)
         # Podcast apps and <track> elements on other sites fetch transcripts cross-origin.
         response["Access-Control-Allow-Origin"] = "*"
         return response

@@ -22,6 +22,7 @@ Run it with any Python 3.10+:  python demo/build.py
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import textwrap
@@ -31,6 +32,8 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import media
+
 HERE = Path(__file__).resolve().parent
 BASE = "https://demo.newsroom.invalid"
 
@@ -38,7 +41,6 @@ PODCAST_NS_NEW = "https://podcastindex.org/namespace/1.0"
 PODCAST_NS_OLD = "https://github.com/Podcastindex-org/podcast-namespace/blob/main/docs/1.0.md"
 
 WORDS_PER_MINUTE = 150
-BYTES_PER_SECOND = 16_000  # 128 kbit/s MP3, for enclosure lengths
 
 # ---------------------------------------------------------------------------
 # Sources
@@ -108,6 +110,39 @@ SOURCES = [
         "description": "Hands-on hardware: chips, boards, radios and teardowns, with Lena Brooks.",
         "feed_language": "en",
     },
+    {
+        "slug": "the-merge-window",
+        "name": "The Merge Window",
+        "kind": "podcast",
+        "language": "en",
+        "topic": "ai",
+        "format": "rss",
+        "transcript": "json",
+        "podcast_ns": PODCAST_NS_NEW,
+        "author": "Ravi Menon & Hannah Kowalski",
+        "description": (
+            "A weekly show for people who ship software: AI coding tools, models you can run "
+            "yourself, databases, and the rules that land on developers' desks. Hosted by "
+            "Ravi Menon and Hannah Kowalski."
+        ),
+        "feed_language": "en-gb",
+    },
+    {
+        "slug": "hors-chaine",
+        "name": "Hors Chaîne",
+        "kind": "youtube",
+        "language": "fr",
+        "topic": "crypto",
+        "format": "atom",
+        "transcript": "yt",
+        "channel_id": "UCh0rsCh4ineDemo7Qp3Zw1x",
+        "author": "Hors Chaîne",
+        "description": (
+            "Crypto et infrastructure, démontées pièce par pièce : blockchains, portefeuilles "
+            "et centres de données, avec Léa Fontaine et Karim Dahmani."
+        ),
+        "feed_language": "fr",
+    },
 ]
 
 # ---------------------------------------------------------------------------
@@ -118,9 +153,27 @@ SN = {"MAYA": "Maya Okafor", "DANIEL": "Daniel Reyes"}
 SR = {"PRIYA": "Priya Natarajan", "TOM": "Tom Whitfield"}
 OM = {"CAMILLE": "Camille Laurent", "JULIEN": "Julien Mercier"}
 CB = {"LENA": "Lena Brooks", "OMAR": "Omar Haddad"}
+MW = {"RAVI": "Ravi Menon", "HANNAH": "Hannah Kowalski"}
+HC = {"LEA": "Léa Fontaine", "KARIM": "Karim Dahmani"}
+HOSTS = {**SN, **SR, **OM, **CB, **MW, **HC}
 
 EPISODES = [
     # ---- Signal & Noise (VTT, current Podcasting 2.0 namespace) ----
+    {
+        "source": "signal-and-noise",
+        "key": "sn-211-exits",
+        "number": 211,
+        "title": "Who Buys Startups Now? Exits, with Amara Diallo",
+        "pub": "2026-11-15 06:00",
+        "speakers": {**SN, "AMARA": "Amara Diallo"},
+        "duration_format": "ms",
+        "summary": (
+            "Acquisitions of venture-backed startups are up sharply this year while the IPO "
+            "window stays half shut. Adviser Amara Diallo explains who is buying, how founders "
+            "and employees get paid in a sale, and why secondary sales are becoming routine."
+        ),
+        "links": [("Exit tracker, third quarter (demo)", "/links/exit-tracker-q3")],
+    },
     {
         "source": "signal-and-noise",
         "key": "sn-212-seed-rounds",
@@ -184,6 +237,21 @@ EPISODES = [
             ("Wren-14B technical report (demo)", "/links/wren-14b-report"),
             ("Rolling benchmark project (demo)", "/links/rolling-benchmark"),
         ],
+    },
+    {
+        "source": "signal-and-noise",
+        "key": "sn-216-asteroid-ocean",
+        "number": 216,
+        "title": "Asteroid Dust, Ocean Heat and a Wheat That Shrugs Off Drought",
+        "pub": "2026-11-28 06:00",
+        "speakers": SN,
+        "duration_format": "hms",
+        "summary": (
+            "A science round-up: the first results from dust returned by the Tessera probe, "
+            "a record year for the heat stored in the oceans, and a field trial of wheat "
+            "bred to keep its yield through a dry spring."
+        ),
+        "links": [("Tessera sample results (demo)", "/links/tessera-results")],
     },
     # ---- The Stack Report (SRT, older namespace URI) ----
     {
@@ -271,6 +339,21 @@ EPISODES = [
     # ---- Octets du Matin (VTT with <v> voice tags, French) ----
     {
         "source": "octets-du-matin",
+        "key": "om-140-espace-europe",
+        "number": 140,
+        "title": "Lanceur réutilisable et satellite climat : l’Europe spatiale accélère",
+        "pub": "2026-11-16 07:00",
+        "speakers": OM,
+        "duration_format": "ms",
+        "summary": (
+            "Le premier étage du lanceur Aurore se pose après son vol, le satellite "
+            "franco-allemand Vigie mesure ses premières fuites de méthane, et des chercheurs "
+            "grenoblois publient un record pour une mémoire quantique."
+        ),
+        "links": [("Le dossier de presse du vol Aurore 3 (démo)", "/links/aurore-3")],
+    },
+    {
+        "source": "octets-du-matin",
         "key": "om-141-stablecoins-euro",
         "number": 141,
         "title": "Stablecoins en euro : qui va gagner ?",
@@ -314,7 +397,50 @@ EPISODES = [
         ),
         "links": [("Le rapport technique de Ciel Ouvert (démo)", "/links/ciel-ouvert-rapport")],
     },
+    {
+        "source": "octets-du-matin",
+        "key": "om-144-regulation-plateformes",
+        "number": 144,
+        "title": "Amende record, âge minimum et pièces détachées : la semaine de la régulation",
+        "pub": "2026-11-28 07:30",
+        "speakers": OM,
+        "duration_format": "ms",
+        "summary": (
+            "La Commission européenne inflige 1,2 milliard d’euros d’amende à la place de "
+            "marché Vendora, le gouvernement présente sa loi sur l’âge minimum des réseaux "
+            "sociaux, et un règlement impose sept ans de pièces détachées pour les téléphones."
+        ),
+        "links": [("La décision de la Commission, résumée (démo)", "/links/vendora-decision")],
+    },
     # ---- Circuit Bench (YouTube-style Atom, local caption files) ----
+    {
+        "source": "circuit-bench",
+        "key": "cb-kestrel-risc-v",
+        "video_id": "Rv5bQ2nTz8K",
+        "title": "A $79 RISC-V Board That Runs a Desktop: Kestrel K1 Review",
+        "pub": "2026-11-16 15:00",
+        "speakers": CB,
+        "summary": (
+            "The Kestrel K1 puts a four-core RISC-V processor on a credit-card board for $79. "
+            "We benchmark it against an ARM board, try a full desktop, measure power, and list "
+            "what still does not work."
+        ),
+        "links": [],
+    },
+    {
+        "source": "circuit-bench",
+        "key": "cb-modula-teardown",
+        "video_id": "Ph9tW3xLr6D",
+        "title": "Screws, Not Glue: Modula 2 Repairable Phone Teardown",
+        "pub": "2026-11-22 15:00",
+        "speakers": CB,
+        "summary": (
+            "We take apart the Modula 2, a phone designed to be repaired: the battery comes "
+            "out in ninety seconds, the screen in five minutes. What the parts cost, and what "
+            "the design gives up."
+        ),
+        "links": [],
+    },
     {
         "source": "circuit-bench",
         "key": "cb-ground-station",
@@ -355,6 +481,111 @@ EPISODES = [
         ),
         "links": [],
     },
+    # ---- The Merge Window (Podcasting 2.0 JSON transcripts) ----
+    {
+        "source": "the-merge-window",
+        "key": "mw-041-agents-merge-queue",
+        "number": 41,
+        "title": "Coding Agents in the Merge Queue: Fernhill's Three-Month Report",
+        "pub": "2026-11-16 09:00",
+        "speakers": MW,
+        "duration_format": "hms",
+        "summary": (
+            "The payments company Fernhill let an AI coding agent open pull requests for three "
+            "months and published the numbers: what was merged, what was reverted, and what it "
+            "cost. Plus a new benchmark of agents fixing real bugs, and prompt injection "
+            "through issue trackers."
+        ),
+        "links": [("Fernhill's agent report (demo)", "/links/fernhill-agent-report")],
+    },
+    {
+        "source": "the-merge-window",
+        "key": "mw-042-small-models",
+        "number": 42,
+        "title": "Small Models, Long Context: Distillation Grows Up",
+        "pub": "2026-11-21 09:00",
+        "speakers": MW,
+        "duration_format": "ms",
+        "summary": (
+            "Larkspur Labs distils Wren-3B from its larger model, a study measures what 4-bit "
+            "quantization really costs in accuracy, and Hannah fine-tunes a small model on "
+            "support tickets for less than the price of lunch."
+        ),
+        "links": [("Quantization study (demo)", "/links/quantization-study")],
+    },
+    {
+        "source": "the-merge-window",
+        "key": "mw-043-quarry-fork",
+        "number": 43,
+        "title": "A Database Changes Its License, and the Fork Arrives in Ten Days",
+        "pub": "2026-11-25 09:00",
+        "speakers": MW,
+        "duration_format": "seconds",
+        "summary": (
+            "Quarrylabs moves QuarryDB from an open source license to a source-available one; "
+            "ten days later the OpenQuarry fork has forty maintainers and two cloud providers "
+            "behind it. What changes for teams running the database, and for managed prices."
+        ),
+        "links": [("OpenQuarry's governance charter (demo)", "/links/openquarry-charter")],
+    },
+    {
+        "source": "the-merge-window",
+        "key": "mw-044-app-store-ruling",
+        "number": 44,
+        "title": "The App Store Ruling, a Liability Law and Your Release Checklist",
+        "pub": "2026-11-27 09:00",
+        "speakers": MW,
+        "duration_format": "hms",
+        "summary": (
+            "An appeals court upholds the ruling that opens the Orchard app store to outside "
+            "payments, lawmakers draft a software liability law, and the compliance deadlines "
+            "that will change how a small team ships releases."
+        ),
+        "links": [("The appeals court ruling, summarised (demo)", "/links/orchard-ruling")],
+    },
+    # ---- Hors Chaîne (YouTube-style Atom, French captions) ----
+    {
+        "source": "hors-chaine",
+        "key": "hc-minage-bitcoin",
+        "video_id": "Bt4cH9mQe2L",
+        "title": "Miner du bitcoin en 2026 : on a fait le calcul",
+        "pub": "2026-11-17 17:00",
+        "speakers": HC,
+        "summary": (
+            "Combien coûte un bitcoin à produire ? On a suivi une ferme de minage en Norvège, "
+            "épluché les frais de transaction et comparé avec le prix sur les plateformes "
+            "d’échange."
+        ),
+        "links": [],
+    },
+    {
+        "source": "hors-chaine",
+        "key": "hc-datacenter",
+        "video_id": "Dc7vRt2kXw0",
+        "title": "On a visité un datacenter : refroidissement liquide et cloud souverain",
+        "pub": "2026-11-23 17:00",
+        "speakers": HC,
+        "summary": (
+            "Visite d’un centre de données de l’hébergeur Nordhéberg près de Lille : "
+            "refroidissement liquide, densité des baies, sauvegardes, et ce que veut dire "
+            "« cloud souverain » quand on regarde les câbles."
+        ),
+        "links": [],
+    },
+    {
+        "source": "hors-chaine",
+        "key": "hc-rollups",
+        "video_id": "Eq5pLm8sYa3",
+        "title": "Rollups et frais : pourquoi envoyer un token coûte trois centimes",
+        "pub": "2026-11-26 17:00",
+        "speakers": HC,
+        "summary": (
+            "Les frais sur les rollups d’Ethereum ont chuté de 90 % en un an. On explique "
+            "comment ça marche, ce que sont les ponts entre chaînes, et les risques qu’on "
+            "oublie quand on déplace ses tokens."
+        ),
+        "links": [],
+    },
 ]
 
 # RSS <category> elements per episode (plain tags, as many hosts emit them).
@@ -370,6 +601,14 @@ CATEGORIES = {
     "om-141-stablecoins-euro": ["Crypto", "Stablecoins", "Réglementation"],
     "om-142-rancongiciel-hopital": ["Sécurité", "Rançongiciel", "Santé"],
     "om-143-ia-souveraine": ["Start-up", "Intelligence artificielle", "Semi-conducteurs"],
+    "sn-211-exits": ["Startups", "Acquisitions", "IPO"],
+    "sn-216-asteroid-ocean": ["Science", "Space", "Climate"],
+    "om-140-espace-europe": ["Science", "Espace", "Climat"],
+    "om-144-regulation-plateformes": ["Régulation", "Commission européenne", "Réparabilité"],
+    "mw-041-agents-merge-queue": ["AI", "Coding agents", "Developer tools"],
+    "mw-042-small-models": ["AI", "Small models", "Quantization"],
+    "mw-043-quarry-fork": ["Databases", "Open source", "Licensing"],
+    "mw-044-app-store-ruling": ["Policy", "Antitrust", "Regulation"],
 }
 
 # ---------------------------------------------------------------------------
@@ -534,11 +773,11 @@ def cue_escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def write_vtt(cues: list[Cue], style: str, note: str | None = None) -> str:
+def write_vtt(cues: list[Cue], style: str, note: str | None = None, language: str = "en") -> str:
     """style: 'numbered' (ids + <v> tags), 'voices' (<v> tags only), 'youtube' (no speakers)."""
     out = ["WEBVTT"]
     if style == "youtube":
-        out += ["Kind: captions", "Language: en"]
+        out += ["Kind: captions", f"Language: {language}"]
     out.append("")
     if note:
         out += [f"NOTE {note}", ""]
@@ -562,6 +801,15 @@ def write_srt(cues: list[Cue]) -> str:
         out += textwrap.wrap(f"{c.speaker}: {c.text}", 80)
         out.append("")
     return "\r\n".join(out)  # many SRT exporters use CRLF
+
+
+def write_json(cues: list[Cue], language: str) -> str:
+    """A Podcasting 2.0 JSON transcript, one segment per cue."""
+    segments = [
+        {"speaker": c.speaker, "startTime": c.start, "endTime": c.end, "body": c.text} for c in cues
+    ]
+    document = {"version": "1.0.0", "language": language, "segments": segments}
+    return json.dumps(document, ensure_ascii=False, indent=1) + "\n"
 
 
 def fmt_duration(seconds: int, style: str) -> str:
@@ -613,6 +861,15 @@ def show_notes(ep: dict, source: dict, chapters: list[tuple[float, str]]) -> str
         ]
         parts.append("</ul>")
     return "".join(parts)
+
+
+TRANSCRIPT_TYPES = {"srt": "application/x-subrip", "vtt": "text/vtt", "json": "application/json"}
+
+
+def audio_bytes(name: str) -> int:
+    """The enclosure's length: the demo's audio file as it is on disk."""
+    path = media.AUDIO / f"{name}.opus"
+    return path.stat().st_size if path.is_file() else 0
 
 
 def rss_feed(source: dict, items: list[dict]) -> str:
@@ -671,8 +928,8 @@ def rss_feed(source: dict, items: list[dict]) -> str:
         lines += [f"      <category>{escape(c)}</category>" for c in CATEGORIES.get(ep["key"], [])]
         seconds = item["duration"]
         lines += [
-            f'      <enclosure url="{BASE}/audio/{slug}/{ep["key"]}.mp3" '
-            f'length="{seconds * BYTES_PER_SECOND}" type="audio/mpeg"/>',
+            f'      <enclosure url="{BASE}/audio/{slug}/{item["audio"]}.opus" '
+            f'length="{audio_bytes(item["audio"])}" type="audio/ogg"/>',
             f"      <itunes:duration>{fmt_duration(seconds, ep['duration_format'])}"
             "</itunes:duration>",
             f"      <itunes:author>{escape(source['author'])}</itunes:author>",
@@ -681,16 +938,14 @@ def rss_feed(source: dict, items: list[dict]) -> str:
             "      <itunes:explicit>false</itunes:explicit>",
         ]
         if item["transcript_file"]:
-            mime = (
-                "application/x-subrip" if item["transcript_file"].endswith(".srt") else "text/vtt"
-            )
+            mime = TRANSCRIPT_TYPES[item["transcript_file"].rsplit(".", 1)[-1]]
             url = f"{BASE}/transcripts/{item['transcript_file']}"
             lines.append(
                 f'      <podcast:transcript url="{url}" type="{mime}" '
                 f'language="{source["language"]}"/>'
             )
         for _code, name in ep["speakers"].items():
-            role = "host" if name in {**SN, **SR, **OM}.values() else "guest"
+            role = "host" if name in HOSTS.values() else "guest"
             lines.append(f'      <podcast:person role="{role}">{escape(name)}</podcast:person>')
         lines.append("    </item>")
         body.append("\n".join(lines))
@@ -718,12 +973,14 @@ def atom_feed(source: dict, items: list[dict]) -> str:
         vid = ep["video_id"]
         pub = parse_pub(ep["pub"])
         updated = pub.replace(hour=pub.hour + 2, minute=17)
+        fr = source["language"] == "fr"
         description = ep["summary"] + "\n\n"
         if item["chapters"]:
-            description += "Chapters:\n" + "\n".join(
+            description += ("Chapitres :\n" if fr else "Chapters:\n") + "\n".join(
                 f"{chapter_stamp(t)} {title}" for t, title in item["chapters"]
             )
-        description += f"\n\nMore hands-on hardware: {BASE}/channels/{slug}"
+        more = "Plus de vidéos :" if fr else "More hands-on hardware:"
+        description += f"\n\n{more} {BASE}/channels/{slug}"
         out += [
             " <entry>",
             f"  <id>yt:video:{vid}</id>",
@@ -755,19 +1012,71 @@ def atom_feed(source: dict, items: list[dict]) -> str:
 # ---------------------------------------------------------------------------
 
 
-def build() -> list[dict]:
+def mailbag_lines(ep: dict, source: dict) -> list[media.Line]:
+    """An episode without a transcript still plays: its show notes, read aloud at the
+    start, then quiet until its announced length."""
+    speakers = list(ep["speakers"].values())
+    lines, t = [], 4.0
+    for n, para in enumerate([ep["summary"], *ep.get("extra_notes", [])]):
+        for sentence in split_sentences(para):
+            length = len(sentence.split()) / WORDS_PER_MINUTE * 60
+            lines.append(media.Line(t, t + length, speakers[n % len(speakers)], sentence))
+            t += length + 0.4
+        t += 1.0
+    return lines
+
+
+def audio_name(ep: dict) -> str:
+    """The audio file's stem: the video id for a YouTube-style entry, else the key (the
+    stem of the feed's enclosure URL). load_demo finds the file by the same rule."""
+    return ep.get("video_id") or ep["key"]
+
+
+def build_audio(jobs: list[dict], *, force: bool, skip: bool) -> list[str]:
+    """Make each episode's audio unless it is there and made from the same lines.
+    Returns the names that are missing or stale and could not be made."""
+    index = media.read_index()
+    missing_tools = media.tools_missing()
+    stale = []
+    for job in jobs:
+        name, path = job["name"], media.AUDIO / f"{job['name']}.opus"
+        voices = media.voices_for(job["speakers"], job["language"])
+        fingerprint = media.fingerprint(job["lines"], job["duration"], voices)
+        current = index.get(name, {}).get("fingerprint") == fingerprint and path.is_file()
+        if current and not force:
+            continue
+        if skip or missing_tools:
+            stale.append(name)
+            continue
+        print(f"audio: speaking {name} ({job['duration'] // 60} min)", flush=True)
+        media.render(job["lines"], job["duration"], voices, path)
+        index[name] = {"fingerprint": fingerprint, "seconds": job["duration"]}
+        media.write_index(index)  # kept after each file: an interrupted build resumes
+    names = {job["name"] for job in jobs}
+    media.write_index({k: v for k, v in index.items() if k in names})
+    for path in media.AUDIO.glob("*.opus"):
+        if path.stem not in names:
+            path.unlink()
+    if stale and missing_tools:
+        print(f"audio: {', '.join(missing_tools)} not found; kept the files already there")
+    return stale
+
+
+def build(*, force_audio: bool = False, skip_audio: bool = False) -> list[dict]:
     by_source: dict[str, list[dict]] = {s["slug"]: [] for s in SOURCES}
-    report = []
+    report, jobs = [], []
     for ep in EPISODES:
         source = next(s for s in SOURCES if s["slug"] == ep["source"])
-        item = {"ep": ep, "chapters": [], "transcript_file": None}
+        item = {"ep": ep, "chapters": [], "transcript_file": None, "audio": audio_name(ep)}
         if "no_transcript_duration" in ep:
             item["duration"] = ep["no_transcript_duration"]
+            lines = mailbag_lines(ep, source)
             words = 0
         else:
             turns = read_script(ep["key"], ep["speakers"])
             rng = random.Random(ep["key"] + "/outro")
             cues, chapters = time_script(ep["key"], turns, lead_in=rng.uniform(3.0, 9.0))
+            lines = [media.Line(c.start, c.end, c.speaker, c.text) for c in cues]
             item["chapters"] = chapters
             item["duration"] = int(cues[-1].end + rng.uniform(8, 24))
             words = sum(len(c.text.split()) for c in cues)
@@ -777,12 +1086,15 @@ def build() -> list[dict]:
                 content = write_srt(cues)
             elif style == "yt":
                 name = f"{ep['video_id']}.vtt"
-                content = write_vtt(cues, "youtube")
+                content = write_vtt(cues, "youtube", language=source["language"])
                 item["likes"] = 40 + words // 9
                 item["views"] = 1200 + words * 7
             elif style == "vtt-fr":
                 name = f"{ep['key']}.vtt"
                 content = write_vtt(cues, "voices")
+            elif style == "json":
+                name = f"{ep['key']}.json"
+                content = write_json(cues, source["language"])
             else:
                 name = f"{ep['key']}.vtt"
                 content = write_vtt(
@@ -792,6 +1104,15 @@ def build() -> list[dict]:
                 )
             (HERE / "transcripts" / name).write_bytes(content.encode("utf-8"))
             item["transcript_file"] = name
+        jobs.append(
+            {
+                "name": item["audio"],
+                "lines": lines,
+                "duration": item["duration"],
+                "speakers": list(ep["speakers"].values()),
+                "language": source["language"],
+            }
+        )
         item["notes"] = show_notes(ep, source, item["chapters"])
         by_source[source["slug"]].append(item)
         report.append(
@@ -804,6 +1125,8 @@ def build() -> list[dict]:
                 "words": words,
             }
         )
+    stale = build_audio(jobs, force=force_audio, skip=skip_audio)
+    media.write_art(SOURCES)
     for source in SOURCES:
         items = by_source[source["slug"]]
         xml = atom_feed(source, items) if source["format"] == "atom" else rss_feed(source, items)
@@ -824,11 +1147,17 @@ def build() -> list[dict]:
     (HERE / "sources.json").write_text(
         json.dumps(sources_json, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
     )
+    for name in stale:
+        print(f"audio: media/audio/{name}.opus is missing or out of date")
     return report
 
 
 if __name__ == "__main__":
-    rows = build()
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--audio", action="store_true", help="speak every episode again")
+    parser.add_argument("--no-audio", action="store_true", help="leave the audio as it is")
+    args = parser.parse_args()
+    rows = build(force_audio=args.audio, skip_audio=args.no_audio)
     total = 0
     for r in rows:
         total += r["words"]

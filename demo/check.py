@@ -45,8 +45,46 @@ def parse_duration(text: str) -> int:
     return total
 
 
+def check_json_transcript(path: Path, duration: int | None) -> tuple[int, float]:
+    """A Podcasting 2.0 JSON transcript. Return (word count, last segment end)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    segments = document.get("segments") or []
+    prev_end, words = -1.0, 0
+    for n, seg in enumerate(segments):
+        start, end = seg.get("startTime"), seg.get("endTime")
+        if not (isinstance(start, float | int) and isinstance(end, float | int)) or end <= start:
+            fail(f"{path.name}: segment {n} has bad times {start!r}..{end!r}")
+            continue
+        if start < prev_end:
+            fail(f"{path.name}: segment {n} overlaps or goes back in time")
+        if not seg.get("speaker") or not str(seg.get("body", "")).strip():
+            fail(f"{path.name}: segment {n} lacks a speaker or a body")
+        prev_end = end
+        words += len(str(seg.get("body", "")).split())
+    if len(segments) < 20:
+        fail(f"{path.name}: only {len(segments)} segments")
+    if duration is not None and not (0 < duration - prev_end < 60):
+        fail(f"{path.name}: last segment ends at {prev_end:.0f}s but duration is {duration}s")
+    return words, prev_end
+
+
+def check_audio(name: str, duration: int | None, index: dict) -> None:
+    """The episode's own audio (media/audio/<name>.opus) exists and lasts the episode."""
+    path = HERE / "media" / "audio" / f"{name}.opus"
+    if not path.is_file():
+        fail(f"media/audio/{name}.opus missing (python demo/build.py makes it)")
+        return
+    if not path.read_bytes().startswith(b"OggS"):
+        fail(f"media/audio/{name}.opus is not an Ogg file")
+    seconds = index.get(name, {}).get("seconds")
+    if not seconds or (duration is not None and seconds < duration):
+        fail(f"media/audio/{name}.opus lasts {seconds}s, shorter than the episode ({duration}s)")
+
+
 def check_transcript(path: Path, duration: int | None) -> tuple[int, float]:
     """Return (word count, last cue end)."""
+    if path.suffix == ".json":
+        return check_json_transcript(path, duration)
     raw = path.read_bytes()
     text = raw.decode("utf-8")
     is_vtt = path.suffix == ".vtt"
@@ -96,6 +134,7 @@ def check_transcript(path: Path, duration: int | None) -> tuple[int, float]:
 
 def main() -> int:
     sources = json.loads((HERE / "sources.json").read_text(encoding="utf-8"))
+    audio_index = json.loads((HERE / "audio.json").read_text(encoding="utf-8"))
     rows = []
     for src in sources:
         for key in (
@@ -121,6 +160,8 @@ def main() -> int:
             fail(f"{feed_path.name}: feedparser bozo: {parsed.bozo_exception}")
         if not parsed.entries:
             fail(f"{feed_path.name}: no entries")
+        if not (HERE / "media" / "art" / f"{src['slug']}.svg").is_file():
+            fail(f"media/art/{src['slug']}.svg missing")
         root = ET.fromstring(raw)  # noqa: S314 - our own files
         for entry in parsed.entries:
             label = f"{feed_path.name}: {entry.get('title', '?')[:40]}"
@@ -130,8 +171,8 @@ def main() -> int:
             if not urlparse(entry.link).netloc.endswith("demo.newsroom.invalid"):
                 fail(f"{label}: link outside demo.newsroom.invalid")
             day = entry.published_parsed
-            if not (day.tm_year == 2026 and day.tm_mon == 11 and 18 <= day.tm_mday <= 28):
-                fail(f"{label}: date outside 2026-11-18..28")
+            if not (day.tm_year == 2026 and day.tm_mon == 11 and 15 <= day.tm_mday <= 28):
+                fail(f"{label}: date outside 2026-11-15..28")
             duration = None
             transcript_file = None
             if src["kind"] == "youtube":
@@ -141,14 +182,18 @@ def main() -> int:
                 if not entry.get("summary"):
                     fail(f"{label}: no media:description")
                 transcript_file = f"{vid}.vtt"
+                audio_name = vid
             else:
                 if not entry.get("summary") or "<p>" not in entry.summary:
                     fail(f"{label}: description without HTML show notes")
-                encl = [e for e in entry.get("enclosures", []) if e.get("type") == "audio/mpeg"]
+                encl = [e for e in entry.get("enclosures", []) if e.get("type") == "audio/ogg"]
                 if not encl or not encl[0]["href"].startswith(
                     "https://demo.newsroom.invalid/audio/"
                 ):
-                    fail(f"{label}: no audio/mpeg enclosure under /audio/")
+                    fail(f"{label}: no audio/ogg enclosure under /audio/")
+                    audio_name = None
+                else:
+                    audio_name = encl[0]["href"].rsplit("/", 1)[-1].removesuffix(".opus")
                 if not entry.get("itunes_duration"):
                     fail(f"{label}: no itunes:duration")
                 else:
@@ -160,11 +205,11 @@ def main() -> int:
                             tag = item.find(f"{{{ns}}}transcript")
                             if tag is not None:
                                 transcript_file = tag.get("url").rsplit("/", 1)[-1]
-                                expected = (
-                                    "text/vtt"
-                                    if transcript_file.endswith(".vtt")
-                                    else "application/x-subrip"
-                                )
+                                expected = {
+                                    "vtt": "text/vtt",
+                                    "srt": "application/x-subrip",
+                                    "json": "application/json",
+                                }[transcript_file.rsplit(".", 1)[-1]]
                                 if tag.get("type") != expected:
                                     fail(f"{label}: transcript type {tag.get('type')}")
             words = 0
@@ -176,6 +221,8 @@ def main() -> int:
                     words, last = check_transcript(path, duration)
                     if duration is None:
                         duration = int(last)
+            if audio_name:
+                check_audio(audio_name, duration, audio_index)
             rows.append(
                 (src["slug"], src["language"], entry.title, duration or 0, transcript_file, words)
             )
@@ -185,6 +232,10 @@ def main() -> int:
         shown = tfile or "(show notes only)"
         print(f"{slug:18} {lang} {dur // 60:3d}:{dur % 60:02d} {words:5d}w {shown:32} {title}")
     print(f"{len(rows)} episodes, {total} transcript words")
+    media_bytes = sum(f.stat().st_size for f in (HERE / "media").rglob("*") if f.is_file())
+    print(f"media: {media_bytes / 1024 / 1024:.1f} MiB")
+    if media_bytes > 25 * 1024 * 1024:
+        fail(f"demo/media weighs {media_bytes / 1024 / 1024:.1f} MiB, over 25 MiB")
     long_ones = [r for r in rows if r[3] >= 1800 and r[5] >= 4500]
     if len(long_ones) < 4:
         fail(f"only {len(long_ones)} episodes of 30+ minutes with 4,500+ words")

@@ -55,3 +55,10 @@ def feed_token_revoke(*, user: AbstractBaseUser) -> bool:
     """Turn the private feed off: its URL answers 404 from now on."""
     deleted, _per_model = FeedToken.objects.filter(user=user).delete()
     return deleted > 0
+
+
+@transaction.atomic
+def account_delete(*, user: AbstractBaseUser) -> None:
+    """Delete a reader's account and everything that is theirs: favorites and the
+    private feed go with it (their foreign keys cascade), so its address stops at once."""
+    user.delete()

@@ -144,36 +144,50 @@ class FavoriteListView(LoginRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        feed_token = FeedToken.objects.filter(user=self.request.user).first()
         context.update(
             filter=self.filterset,
             topic_filtered=bool(
                 self.filterset.is_bound and self.filterset.form.cleaned_data.get("topic")
             ),
-            feed_url=(
-                self.request.build_absolute_uri(
-                    reverse("favorite_feed", kwargs={"token": feed_token.token})
-                )
-                if feed_token
-                else None
-            ),
-            feed_token=feed_token,
+            **private_feed_context(self.request),
         )
         return context
+
+
+def private_feed_context(request: HttpRequest) -> dict:
+    """What favorites/_private_feed.html shows: the reader's feed address, if any.
+    Shared by /favorites/ and the account page."""
+    feed_token = FeedToken.objects.filter(user=request.user).first()
+    return {
+        "feed_url": (
+            request.build_absolute_uri(reverse("favorite_feed", kwargs={"token": feed_token.token}))
+            if feed_token
+            else None
+        ),
+        "feed_token": feed_token,
+    }
+
+
+def _back_to_feed(request: HttpRequest) -> HttpResponse:
+    # The account page has the same forms: it sends the reader back there.
+    return redirect(
+        safe_next_url(request, request.POST.get("next"))
+        or reverse("favorite_list") + "#private-feed"
+    )
 
 
 @login_required
 @require_POST
 def feed_regenerate(request: HttpRequest) -> HttpResponse:
     services.feed_token_regenerate(user=request.user)
-    return redirect(reverse("favorite_list") + "#private-feed")
+    return _back_to_feed(request)
 
 
 @login_required
 @require_POST
 def feed_revoke(request: HttpRequest) -> HttpResponse:
     services.feed_token_revoke(user=request.user)
-    return redirect(reverse("favorite_list") + "#private-feed")
+    return _back_to_feed(request)
 
 
 def _export_rows(request: HttpRequest) -> list[dict]:

@@ -27,15 +27,20 @@ Signed-in readers
     same, i.e. show nothing of who reads it. If either fails (a template changed, a
     star rendered with other context), signed-in readers get a full render instead.
 
+Staff
+    get every page rendered for them, never a stored one, and their renders are never
+    stored: an editor's article page carries the editor's desk (articles/desk.py), a
+    banner and buttons for any article, published or not.
+
 Freshness
     One version number covers every page. It is bumped when anything a page shows
-    changes: articles, transcripts, digests, key points, tags, topics, sources (by
-    the signal receivers below, and by `pages_changed()`, which code that writes with
-    QuerySet.update() calls: articles/services.py does). It is bumped at once and
-    again after the transaction commits, so a render that read the database before
-    the commit can never outlive it. Entries expire by themselves at the next local
-    midnight (Today changes its day), at the next scheduled publication, and after
-    PAGE_CACHE_TIMEOUT seconds at most.
+    changes: articles, transcripts, digests, key points, tags and their French labels,
+    topics, sources (by the signal receivers below, and by `pages_changed()`, which
+    code that writes with QuerySet.update() calls: articles/services.py does). It is
+    bumped at once and again after the transaction commits, so a render that read the
+    database before the commit can never outlive it. Entries expire by themselves at
+    the next local midnight (Today changes its day), at the next scheduled
+    publication, and after PAGE_CACHE_TIMEOUT seconds at most.
 
 Conditional GET
     Cached pages and feeds get a weak ETag (the stored body, plus the reader's CSRF
@@ -332,7 +337,8 @@ post_save.connect(_reader_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="
 post_save.connect(_source_saved, sender="articles.Source", dispatch_uid="pagecache_source_s")
 # Rare, and shown on many pages (names in cards, navigation): always.
 post_delete.connect(_changed, sender="articles.Source", dispatch_uid="pagecache_source_d")
-for _model in ("topics.Topic", "taggit.Tag"):
+# A tag's French label (topics.TagLabel) shows wherever the tag does.
+for _model in ("topics.Topic", "taggit.Tag", "topics.TagLabel"):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_s")
     post_delete.connect(_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_d")
 
@@ -666,6 +672,10 @@ class PageCacheMiddleware:
             return None
         user = getattr(request, "user", None)
         signed_in = bool(user is not None and user.is_authenticated)
+        if signed_in and user.is_staff:
+            # Staff pages carry the editor's desk (articles/desk.py: any article with a
+            # banner and buttons): never served from the cache, never stored in it.
+            return None
         if (private and not signed_in) or _has_pending_messages(request):
             return None
         kind = f"p{user.pk}" if private else "u" if signed_in else "a"

@@ -40,6 +40,9 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # runserver leaves /static/ to WhiteNoise, which answers Range requests: players seek
+    # in the demo's audio (demo/media/) as they would behind gunicorn.
+    "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
     "django.contrib.humanize",
@@ -196,7 +199,9 @@ USE_TZ = True
 # --- Static files -------------------------------------------------------
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# The demo's artwork and audio (demo/media/) are served as /static/demo/..., so that
+# `make run` shows working pictures and players with no network (manage.py load_demo).
+STATICFILES_DIRS = [BASE_DIR / "static", ("demo", BASE_DIR / "demo" / "media")]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -209,6 +214,9 @@ STORAGES = {
 }
 MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
+# WhiteNoise's own type map lacks Opus (the demo's audio): without this it would serve
+# it as application/octet-stream.
+WHITENOISE_MIMETYPES = {".opus": "audio/ogg"}
 
 # --- Security (production) --------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -1,6 +1,7 @@
 """The starting set of topics, shared by the data migration and by offline tools
 (`manage.py digest` chooses among these without touching the database).
 
+Each topic has its name and description in English and French (description: English).
 Keywords are lower-case words or short phrases whose presence in a transcript
 suggests the topic; the extractive summariser counts them.
 """
@@ -13,6 +14,10 @@ DEFAULT_TOPICS = [
         "order": 10,
         "in_nav": False,
         "description": "Machine learning, language models, agents and the companies building them.",
+        "description_fr": (
+            "Apprentissage automatique, modèles de langage, agents et les "
+            "entreprises qui les conçoivent."
+        ),
         "keywords": [
             "ai",
             "artificial intelligence",
@@ -46,6 +51,7 @@ DEFAULT_TOPICS = [
         "order": 20,
         "in_nav": True,
         "description": "Bitcoin, Ethereum, stablecoins, DeFi and the rules around them.",
+        "description_fr": "Bitcoin, Ethereum, stablecoins, DeFi et les règles qui les encadrent.",
         "keywords": [
             "bitcoin",
             "ethereum",
@@ -74,6 +80,9 @@ DEFAULT_TOPICS = [
         "order": 30,
         "in_nav": False,
         "description": "Cloud platforms, infrastructure, databases, DevOps and open source.",
+        "description_fr": (
+            "Plateformes cloud, infrastructure, bases de données, DevOps et logiciel libre."
+        ),
         "keywords": [
             "cloud",
             "aws",
@@ -102,6 +111,7 @@ DEFAULT_TOPICS = [
         "order": 40,
         "in_nav": False,
         "description": "Breaches, vulnerabilities, privacy and defence.",
+        "description_fr": "Fuites de données, failles, vie privée et défense.",
         "keywords": [
             "security",
             "breach",
@@ -131,6 +141,9 @@ DEFAULT_TOPICS = [
         "order": 50,
         "in_nav": False,
         "description": "Chips, devices, phones, computers and the factories that make them.",
+        "description_fr": (
+            "Puces, appareils, téléphones, ordinateurs et les usines qui les fabriquent."
+        ),
         "keywords": [
             "chip",
             "chips",
@@ -163,6 +176,7 @@ DEFAULT_TOPICS = [
         "order": 60,
         "in_nav": False,
         "description": "Founders, funding rounds, acquisitions and the business of tech.",
+        "description_fr": "Fondateurs, levées de fonds, rachats et l’économie de la tech.",
         "keywords": [
             "startup",
             "startups",
@@ -191,6 +205,9 @@ DEFAULT_TOPICS = [
         "order": 70,
         "in_nav": False,
         "description": "Space, energy, biology and research where it meets technology.",
+        "description_fr": (
+            "Espace, énergie, biologie et la recherche là où elle rejoint la technologie."
+        ),
         "keywords": [
             "science",
             "research",
@@ -219,6 +236,9 @@ DEFAULT_TOPICS = [
         "order": 80,
         "in_nav": False,
         "description": "Regulation, antitrust, courts and governments shaping technology.",
+        "description_fr": (
+            "Réglementation, concurrence, tribunaux et gouvernements qui façonnent la technologie."
+        ),
         "keywords": [
             "regulation",
             "regulators",

@@ -51,3 +51,49 @@ class Topic(models.Model):
     @property
     def keyword_list(self) -> list[str]:
         return [k.strip().lower() for k in self.keywords.split(",") if k.strip()]
+
+
+class TagLabel(models.Model):
+    """A tag's name in French, written by an editor in the admin.
+
+    Tags are django-taggit's: one name each, as digests and feeds write it (English, or
+    a proper name that needs no translation). French pages show this label where an
+    editor gave one, and the tag's own name otherwise. Its own small table rather than a
+    custom tag model, so that taggit's tables and every existing tag stay as they are.
+    """
+
+    tag = models.OneToOneField(
+        "taggit.Tag",
+        verbose_name=_("tag"),
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="label",
+    )
+    name_fr = models.CharField(
+        _("name (French)"),
+        max_length=100,
+        blank=True,
+        help_text=_("Shown on French pages instead of the tag's name. Empty: the name."),
+    )
+
+    class Meta:
+        verbose_name = _("tag label")
+        verbose_name_plural = _("tag labels")
+
+    def __str__(self) -> str:
+        return self.name_fr or str(self.tag_id)
+
+
+def tag_label(tag, language: str | None = None) -> str:
+    """What a reader sees of `tag` in `language` (default: the active one): its French
+    label on French pages when it has one, its name otherwise. Load tags with
+    select_related("label") to read many without a query each."""
+    language = language or get_language() or "en"
+    if language.startswith("fr"):
+        try:
+            label = tag.label
+        except TagLabel.DoesNotExist:
+            label = None
+        if label is not None and label.name_fr.strip():
+            return label.name_fr.strip()
+    return tag.name

@@ -1370,13 +1370,14 @@ class ExtractiveSummarizer:
         sentences = prepared.sentences
         language = prepared.language
         vocabulary = _vocabulary(language)
-        by_section: list[list[list[tuple[str, bool]]]] = [[] for _ in plan.sections]
+        pairs = [_pairs(s) for s in sentences]
+        nouns = headings.nounish_words(pairs, language, vocabulary.stop)
+        per_sentence = headings.sentence_chunks(pairs, language, vocabulary, nouns)
         stem_counts: list[Counter[str]] = [Counter() for _ in plan.sections]
         for s in sentences:
-            by_section[s.section].append(_pairs(s))
             stem_counts[s.section].update(s.terms)
         chunk_table = headings.rank(
-            headings.section_chunks(by_section, language, vocabulary),
+            headings.section_chunks(per_sentence, [s.section for s in sentences]),
             stem_counts,
             language,
             vocabulary,
@@ -1385,9 +1386,7 @@ class ExtractiveSummarizer:
         key_points: list[KeyPointData] = []
         for body in plan.points:
             first = sentences[body[0]]
-            said = headings.heading_index(
-                [_pairs(sentences[i]) for i in body], language, vocabulary
-            )
+            said = {c.key for i in body for c in per_sentence[i]}
             title = headings.heading(chunk_table[first.section], used, language, said=said)
             key_points.append(
                 KeyPointData(
@@ -1417,9 +1416,11 @@ class ExtractiveSummarizer:
             score_parts=parts,
             topic=scoring.choose_topic(f"{context} {text}", topics),
             tags=tags.tags_pick(
-                sentences=[(s.section, _pairs(s)) for s in sentences],
+                sentences=[(s.section, p) for s, p in zip(sentences, pairs, strict=True)],
                 language=language,
                 words=vocabulary,
+                nouns=nouns,
+                chunk_lists=per_sentence,
                 speakers={seg.speaker for seg in prepared.segments if seg.speaker},
             ),
             backend=self.name,

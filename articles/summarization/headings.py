@@ -373,23 +373,32 @@ def _chunk(raw, forms, i, j, skip, language: str, words: Words, opens_sentence: 
     return chunk
 
 
+def sentence_chunks(
+    sentences: Sequence[Sequence[tuple[str, bool]]],
+    language: str,
+    words: Words,
+    nouns: Set[str],
+) -> list[list[Chunk]]:
+    """Every sentence's chunks (nouns: nounish_words of the whole episode): the
+    headings and the tags both read this, so it is worked out once."""
+    return [list(chunks(tokens, language, words, nouns)) for tokens in sentences]
+
+
 def section_chunks(
-    sections: Sequence[Sequence[Sequence[tuple[str, bool]]]], language: str, words: Words
+    per_sentence: Sequence[Sequence[Chunk]], sections: Sequence[int]
 ) -> list[dict[str, Chunk]]:
-    """Per section (a list of tokenised sentences), its chunks with their counts."""
-    nouns = nounish_words((t for section in sections for t in section), language, words.stop)
-    table: list[dict[str, Chunk]] = []
-    for sentences in sections:
-        bucket: dict[str, Chunk] = {}
-        for number, tokens in enumerate(sentences):
-            for c in chunks(tokens, language, words, nouns):
-                have = bucket.get(c.key)
-                if have is None:
-                    have = bucket[c.key] = c
-                else:
-                    have.surfaces.update(c.surfaces)
-                have.sentences.add(number)
-        table.append(bucket)
+    """Per section, its chunks with their counts, from every sentence's chunks and the
+    section number of each sentence."""
+    table: list[dict[str, Chunk]] = [{} for _ in range(max(sections, default=-1) + 1)]
+    for number, (found, section) in enumerate(zip(per_sentence, sections, strict=True)):
+        bucket = table[section]
+        for c in found:
+            have = bucket.get(c.key)
+            if have is None:
+                have = bucket[c.key] = Chunk(c.key, c.size, Counter(c.surfaces))
+            else:
+                have.surfaces.update(c.surfaces)
+            have.sentences.add(number)
     return table
 
 
@@ -495,13 +504,3 @@ def title(text: str, language: str) -> str:
     """Sentence case, as editors title sections: the first letter up, names as said."""
     text = " ".join(text.split())
     return text[:1].upper() + text[1:]
-
-
-def heading_index(
-    sentences_tokens: Iterable[Sequence[tuple[str, bool]]], language: str, words: Words
-) -> set[str]:
-    """Keys of every chunk said in some sentences (a key point's body)."""
-    out: set[str] = set()
-    for tokens in sentences_tokens:
-        out.update(c.key for c in chunks(tokens, language, words))
-    return out

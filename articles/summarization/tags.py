@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Sequence, Set
 from dataclasses import dataclass, field
 
 from articles.summarization import headings
@@ -66,10 +66,19 @@ def tags_pick(
     words: headings.Words,
     speakers: Iterable[str] = (),
     limit: int = MAX_TAGS,
+    nouns: Set[str] | None = None,
+    chunk_lists: Sequence[Sequence[headings.Chunk]] | None = None,
 ) -> list[str]:
-    """3-8 tags from (section number, tokens) sentences, strongest first."""
+    """3-8 tags from (section number, tokens) sentences, strongest first.
+
+    `nouns` and `chunk_lists` (one list per sentence), when the caller has them already
+    (headings.sentence_chunks), save working them out again.
+    """
     speaker_words = {w.lower() for name in speakers for w in re.findall(r"\w+", name or "")}
-    nouns = headings.nounish_words((t for _s, t in sentences), language, words.stop)
+    if nouns is None:
+        nouns = headings.nounish_words((t for _s, t in sentences), language, words.stop)
+    if chunk_lists is None:
+        chunk_lists = headings.sentence_chunks([t for _s, t in sentences], language, words, nouns)
     mid_capitals = _mid_sentence_capitals(t for _s, t in sentences)
     found: dict[str, _Candidate] = {}
 
@@ -81,12 +90,12 @@ def tags_pick(
         c.count += 1
         c.sections.add(section)
 
-    for section, tokens in sentences:
+    for (section, tokens), found_chunks in zip(sentences, chunk_lists, strict=True):
         for name in _names(tokens, mid_capitals, speaker_words | words.stop):
             if " " not in name and _DEMONYM.match(name):
                 continue  # "European", "Nordic": an adjective, not a subject
             add(name.lower(), "name", name, section)
-        for chunk in headings.chunks(tokens, language, words, nouns):
+        for chunk in found_chunks:
             surface = chunk.text()
             if chunk.size < 2 or speaker_words.intersection(surface.lower().split()):
                 continue

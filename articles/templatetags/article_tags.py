@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+
 from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, Digest
 from articles.score_explanation import ScoreExplanation, explain_score
+from topics.models import tag_label
 
 register = template.Library()
 
@@ -80,9 +84,58 @@ def first_line(text) -> str:
     return ""
 
 
+# Where a line may break between words: any white space but the no-break ones, which
+# French sets before ; : ? ! and inside « », so "leaders ;" never loses its mark alone.
+_BREAK = re.compile(r"[^\S\u00a0\u202f\u2007]+")
+# What a shortened text should not end on before its ellipsis: a dangling punctuation
+# mark, dash, opening quote or bracket, or the no-break space that French puts before one.
+_DANGLING = " \t\u00a0\u202f\u2007,;:.!?\u2013\u2014-\u00ab\u201c\u2018(["
+ELLIPSIS = "\u2026"
+
+
+@register.filter
+def clip(text, length) -> str:
+    """`text` in at most `length` characters, shortened at a word boundary with an
+    ellipsis ("Phone chips can now…", never "Phone chips c…"), in any language.
+    A single word longer than `length` is cut, as nothing else fits."""
+    text = str(text or "").strip()
+    try:
+        length = int(length)
+    except (TypeError, ValueError):
+        return text
+    if length <= 0 or len(text) <= length:
+        return text
+    room = text[: length - 1]  # the ellipsis takes the last place
+    # The cut falls between words when the next character starts a new one.
+    if not _BREAK.match(text, length - 1):
+        words = [m.start() for m in _BREAK.finditer(room)]
+        if words:
+            room = room[: words[-1]]
+    room = room.rstrip(_DANGLING)
+    return (room or text[: length - 1]) + ELLIPSIS
+
+
 @register.filter
 def score_part_label(key) -> str:
     return SCORE_PART_LABELS.get(key) or str(key).replace("_", " ").capitalize()
+
+
+@dataclass(frozen=True)
+class ShownTag:
+    name: str  # what search finds it by
+    slug: str
+    label: str  # what the reader sees: its French label on French pages, if it has one
+
+
+@register.simple_tag
+def shown_tags(article: Article) -> list[ShownTag]:
+    """The article's tags as the reader's language names them (one query, labels
+    included): topics.models.tag_label."""
+    language = get_language() or "en"
+    return [
+        ShownTag(name=tag.name, slug=tag.slug, label=tag_label(tag, language))
+        for tag in article.tags.select_related("label")
+    ]
 
 
 @register.simple_tag

@@ -1,7 +1,8 @@
-"""The sign-up form: Django's user creation form plus a required e-mail address."""
+"""The sign-up form (Django's user creation form plus a required e-mail address), and
+the password check before an account is deleted."""
 
 from django import forms
-from django.contrib.auth import get_user_model
+from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
 
@@ -30,3 +31,28 @@ class SignupForm(UserCreationForm):
                 code="email_taken",
             )
         return email
+
+
+class AccountDeleteForm(forms.Form):
+    """Deleting an account asks for its password: a session left open on a shared
+    computer is not enough to destroy it."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args, request, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.request = request
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        # authenticate(), not check_password(): django-axes counts the failures, so the
+        # form cannot be used to guess the password of a session someone left open.
+        checked = authenticate(self.request, username=user.get_username(), password=password)
+        if checked is None or checked.pk != user.pk:
+            raise forms.ValidationError(_("This is not your password."), code="wrong_password")
+        return password

@@ -45,8 +45,17 @@
     if (!button) {
       return;
     }
+    // The button names the action it takes ("Dark mode" while the page is light), in
+    // the page's language: both names come from the template.
+    var label = button.querySelector("[data-theme-label]");
     function sync() {
-      button.setAttribute("aria-pressed", currentTheme() === "dark" ? "true" : "false");
+      var current = currentTheme();
+      button.setAttribute("data-current", current);
+      if (label) {
+        label.textContent = button.getAttribute(
+          current === "dark" ? "data-label-light" : "data-label-dark"
+        );
+      }
     }
     button.hidden = false;
     sync();

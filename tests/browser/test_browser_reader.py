@@ -54,6 +54,7 @@ def topics(transactional_db):
                 "name_en": item["name_en"],
                 "name_fr": item["name_fr"],
                 "description_en": item["description"],
+                "description_fr": item["description_fr"],
                 "order": item["order"],
                 "in_nav": item["in_nav"],
             },
@@ -373,10 +374,11 @@ def test_today_to_article_seek_language_and_dark_mode(live_server, open_page, au
     background = "getComputedStyle(document.body).backgroundColor"
     light = page.evaluate(background)
     toggle = page.locator("[data-theme-toggle]")
-    assert toggle.is_visible() and toggle.get_attribute("aria-pressed") == "false"
+    # It names what a press does: "Dark mode" while the page is light.
+    assert toggle.is_visible() and toggle.inner_text().strip() == "Dark mode"
     toggle.click()
     assert page.locator("html").get_attribute("data-theme") == "dark"
-    assert toggle.get_attribute("aria-pressed") == "true"
+    assert toggle.inner_text().strip() == "Light mode"
     dark = page.evaluate(background)
     assert dark != light and dark == "rgb(17, 19, 21)"
     page.reload()
@@ -398,7 +400,7 @@ def test_dark_mode_follows_the_system(live_server, browser, audio_url):
         assert page.evaluate("getComputedStyle(document.body).backgroundColor") == (
             "rgb(17, 19, 21)"
         )
-        assert page.locator("[data-theme-toggle]").get_attribute("aria-pressed") == "true"
+        assert page.locator("[data-theme-toggle]").inner_text().strip() == "Light mode"
     finally:
         context.close()
 
@@ -443,7 +445,7 @@ def test_pages_at_phone_and_desktop_widths(live_server, open_page, audio_url, na
         for landmark in ["header", "nav", "main", "footer"]:
             assert page.locator(landmark).count() >= 1, landmark
         assert page.locator("h1").count() == 1
-        # Nothing wider than the screen (the navigation scrolls inside itself).
+        # Nothing wider than the screen (the navigation wraps).
         assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
         # Images carry alt text (decorative ones an empty one).
         assert page.locator("img:not([alt])").count() == 0

@@ -64,6 +64,7 @@ def csrf_targets(article) -> list[tuple[str, str, dict]]:
         ("post", reverse("favorite_feed_revoke"), {}),
         ("post", reverse("logout"), {}),
         ("post", reverse("password_change"), {"old_password": PASSWORD}),
+        ("post", reverse("account_delete"), {"password": PASSWORD}),
         ("post", "/i18n/setlang/", {"language": "fr", "next": "/"}),
         ("post", "/api/favorites/", {"article": article.slug}),
         ("delete", f"/api/favorites/{article.slug}/", {}),

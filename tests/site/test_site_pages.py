@@ -147,11 +147,16 @@ def test_today_falls_back_to_the_latest_day_and_says_which(client, lang, past_da
     make_article(title="Older news", published_at=past_day - timedelta(days=2))
     make_article(title="Last news", published_at=past_day)
     html = get(client, prefix, "/").content.decode()
-    assert "Last news" in html and "Older news" not in html
+    # The latest day leads; the note says which day it is, above the content, never
+    # instead of it; the earlier day of the same week follows under its own heading.
+    lead = html.index('class="front-lead"')
+    assert lead < html.index("Last news") < html.index("Older news")
     if code == "en":
-        assert "Nothing has been published yet today" in html and "March 15, 2024" in html
+        note = "Nothing has been published yet today: the latest digests, from"
+        assert note in html and "March 15, 2024" in html
     else:
         assert "Rien n’a encore été publié aujourd’hui" in html and "15 mars 2024" in html
+    assert html.index("aujourd" if code == "fr" else "Nothing has") < lead
 
 
 def test_today_empty_state(client, lang):
@@ -173,8 +178,10 @@ def test_cards_show_what_readers_scan_for(client, lang):
         duration_seconds=4739,
         tldr="First line of the summary.\nSecond line that cards leave out.",
     )
+    # The day's best digest leads the page with its whole TL;DR; the others are cards.
+    make_article(title="The lead story", score=9.6)
     html = get(client, prefix, "/").content.decode()
-    assert "Chips and more chips" in html
+    assert html.index("The lead story") < html.index("Chips and more chips")
     assert ("8.4" if code == "en" else "8,4") in html
     assert ("Hardware" if code == "en" else "Matériel") in html
     assert "Silicon Weekly" in html
@@ -308,14 +315,22 @@ def test_archives_hide_drafts_and_future_articles(client, past_day):
 # --- bad input ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/videos/", "/topics/ai/", "/archives/", "/archives/2024/"])
+@pytest.mark.parametrize("path", ["/videos/", "/topics/ai/", "/archives/", "/archives/2024/"])
 @pytest.mark.parametrize("page", ["abc", "999999", "0", "-1", "1.5", "9" * 40])
 def test_bad_page_numbers_are_404_never_500(client, past_day, path, page):
     make_article(published_at=past_day, video_url="https://cdn.example.org/v.mp4")
     assert client.get(path, {"page": page}).status_code == 404
 
 
-@pytest.mark.parametrize("path", ["/", "/videos/", "/topics/ai/", "/archives/", "/archives/2024/"])
+@pytest.mark.parametrize("page", ["abc", "999999", "last", "9" * 40])
+def test_the_front_page_has_no_pages_and_ignores_a_page_number(client, past_day, page):
+    make_article(title="Still here", published_at=past_day)
+    response = client.get("/", {"page": page})
+    assert response.status_code == 200
+    assert "Still here" in response.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/videos/", "/topics/ai/", "/archives/", "/archives/2024/"])
 def test_page_last_is_the_last_page(client, past_day, path):
     for i in range(23):
         make_article(
@@ -376,7 +391,8 @@ def test_500_page_is_standalone_and_in_the_sites_style(code):
     assert_no_inline_code(response.content)
 
 
-@pytest.mark.parametrize("path", ["/", "/topics/ai/", "/archives/2024/", "/videos/"])
+# The front page reads no parameter at all, so it never parses them: not listed here.
+@pytest.mark.parametrize("path", ["/topics/ai/", "/archives/2024/", "/videos/"])
 def test_too_many_query_parameters_is_a_400_in_the_sites_style(client, past_day, path):
     make_article(published_at=past_day)
     query = "&".join(f"p{i}=1" for i in range(1200))  # above DATA_UPLOAD_MAX_NUMBER_FIELDS

@@ -24,6 +24,8 @@ PAIRS = [
     ("--text", "--current-bg", 4.5),
     ("--muted", "--current-bg", 4.5),
     ("--accent", "--current-bg", 4.5),
+    ("--danger", "--bg", 4.5),
+    ("--danger", "--surface", 4.5),
     ("--focus", "--bg", 3.0),
     ("--focus", "--surface", 3.0),
 ]

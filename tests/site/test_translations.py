@@ -255,6 +255,28 @@ def test_french_favorites_have_no_english_interface_text(client, french_articles
     assert english_left(html) == []
 
 
+@pytest.mark.parametrize(
+    "path", ["/fr/", "/fr/accounts/", "/fr/accounts/delete/", "/fr/accounts/password_change/"]
+)
+def test_french_account_pages_have_no_english_interface_text(client, french_reader, path):
+    client.force_login(french_reader, backend="django.contrib.auth.backends.ModelBackend")
+    html = _french_page(client, path)
+    assert english_left(html) == []
+
+
+def test_french_topics_and_tags_are_french(client, french_articles):
+    from taggit.models import Tag
+
+    from topics.models import TagLabel
+
+    html = _french_page(client, "/fr/topics/")
+    assert "Apprentissage automatique, modèles de langage" in html
+    assert "Machine learning" not in html
+    TagLabel.objects.create(tag=Tag.objects.get(name="ia"), name_fr="intelligence artificielle")
+    html = _french_page(client, f"/fr/articles/{french_articles[0].slug}/")
+    assert "#intelligence artificielle" in html
+
+
 def test_the_check_finds_english(client, french_articles):
     # The same page in English trips the check: it is not vacuous.
     response = client.get("/accounts/login/")

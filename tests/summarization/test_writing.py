@@ -215,7 +215,10 @@ def test_a_heading_is_the_sections_subject_not_two_loose_words():
         )
     ]
     other = [_pairs("The recovery phrase is twenty-four words written on paper.")]
-    table = headings.section_chunks([section, other], "en", words)
+    sentences = [*section, *other]
+    nouns = headings.nounish_words(sentences, "en", words.stop)
+    per_sentence = headings.sentence_chunks(sentences, "en", words, nouns)
+    table = headings.section_chunks(per_sentence, [0] * len(section) + [1] * len(other))
     counts = [
         extractive.Counter(
             extractive.stem(extractive.content_form(w, "en"), "en")

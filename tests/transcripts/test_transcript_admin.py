@@ -207,7 +207,7 @@ def test_speech_to_text_again_says_when_it_is_not_configured(admin_client, setti
     assert Transcript.objects.get(article=article).origin == Transcript.Origin.FEED
 
 
-def test_the_origin_is_visible_on_the_change_page_and_in_the_list(admin_client):
+def test_the_origin_is_visible_on_the_change_page_and_filters_the_list(admin_client):
     feed = with_feed_transcript(title="Feed episode")
     manual = with_feed_transcript(title="Edited episode")
     services.transcript_store(
@@ -223,9 +223,14 @@ def test_the_origin_is_visible_on_the_change_page_and_in_the_list(admin_client):
     assert "Uploaded by an editor" in page
     assert "uploaded by chief" in page
 
+    # The list keeps to short columns (its filter names the origins); the change page
+    # and the filter say where each transcript comes from.
     listing = admin_client.get(reverse("admin:articles_article_changelist")).content.decode()
-    assert "Transcript published with the episode" in listing  # feed's row
-    assert "Uploaded by an editor" in listing  # manual's row
+    assert "transcript__origin__exact=manual" in listing
+    assert (
+        "Transcript published with the episode"
+        in admin_client.get(change_url(feed)).content.decode()
+    )
     filtered = admin_client.get(
         reverse("admin:articles_article_changelist"), {"transcript__origin": "manual"}
     ).content.decode()

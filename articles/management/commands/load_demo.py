@@ -4,28 +4,68 @@ The feeds are parsed and upserted by `services.source_poll`, transcripts by the
 same parser and `services.transcript_store`, digests by `services.digest_make`.
 Only the network is replaced: the demo's transcript URLs point at an invented
 host, so each one is read from demo/transcripts/ by the last segment of its URL.
-Dates are moved so that the newest episode is today. Running it again changes
-nothing (articles are unique per source and guid).
+
+The demo is placed at the moment the command runs: its newest day of episodes lands
+today (earlier today, never in the future) and the others on the days before, as far
+apart as in the feeds (two weeks). Its pictures and players use the demo's own media,
+served by this site as static files (demo/media/, see demo/README.md).
+
+Running it again creates nothing twice (articles are unique per source and guid,
+transcripts and digests per article): it only moves the demo's articles to the new
+day and points them at the media again.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils import timezone
 from tqdm import tqdm
 
 from articles import services
-from articles.ingestion.feeds import parse_feed
+from articles.ingestion.feeds import ParsedEpisode, parse_feed
 from articles.ingestion.transcripts import parse_transcript
 from articles.management.base import CleanCommand, UsageError
 from articles.models import Article, Source, Transcript
 from topics.models import Topic
 
 DEMO_DIR = Path(settings.BASE_DIR) / "demo"
+# Where demo/media/ is served (settings.STATICFILES_DIRS gives it this prefix).
+MEDIA_PREFIX = "demo"
+AUDIO_TYPE = "audio/ogg"
+
+
+def demo_schedule(published: list[datetime], now: datetime) -> dict[datetime, datetime]:
+    """Each feed date moved to the days before `now`, keeping the feed's calendar.
+
+    The feed's newest day becomes today and each earlier day as many days before it,
+    at the same time of day. Today's episodes are spread over the hours already gone
+    (their times scaled into midnight..now), so none is in the future and Today shows
+    the same episodes whatever the hour.
+    """
+    if not published:
+        return {}
+    tz = timezone.get_current_timezone()
+    local_now = timezone.localtime(now, tz)
+    today = local_now.date()
+    midnight = timezone.make_aware(datetime.combine(today, time.min), tz)
+    elapsed = max(local_now - midnight, timedelta(0))
+    newest_day = max(p.astimezone(UTC).date() for p in published)
+    placed = {}
+    for when in published:
+        stamp = when.astimezone(UTC)
+        days_back = (newest_day - stamp.date()).days
+        of_day = timedelta(hours=stamp.hour, minutes=stamp.minute, seconds=stamp.second)
+        if days_back == 0:
+            placed[when] = midnight + elapsed * (of_day / timedelta(days=1))
+        else:
+            day = today - timedelta(days=days_back)
+            placed[when] = timezone.make_aware(datetime.combine(day, time.min), tz) + of_day
+    return placed
 
 
 class Command(CleanCommand):
@@ -41,20 +81,31 @@ class Command(CleanCommand):
             raise UsageError(f"{manifest}: no such file")
         entries = json.loads(manifest.read_text(encoding="utf-8"))
         feeds = {e["slug"]: (root / "feeds" / e["feed_file"]).read_bytes() for e in entries}
-        shift = self._date_shift(feeds.values())
+        episodes = {
+            e["slug"]: parse_feed(feeds[e["slug"]], url=e["feed_url"]).episodes for e in entries
+        }
+        schedule = demo_schedule(
+            [ep.published for eps in episodes.values() for ep in eps if ep.published],
+            timezone.now(),
+        )
+        media = _DemoMedia(root)
 
-        new_articles: list[Article] = []
+        new_articles: list[int] = []
+        moved = 0
         for entry in entries:
             source = self._source(entry)
             result = services.source_poll(source=source, data=feeds[entry["slug"]])
             if result.error:
                 raise UsageError(f"{entry['slug']}: {result.error}")
-            created = list(Article.objects.filter(pk__in=result.new_article_ids))
-            for article in created:
-                Article.objects.filter(pk=article.pk).update(
-                    published_at=article.published_at + shift
+            new_articles += result.new_article_ids
+            by_guid = {(ep.guid or "")[:1000]: ep for ep in episodes[entry["slug"]]}
+            for article in Article.objects.filter(source=source, guid__in=list(by_guid)):
+                episode = by_guid[article.guid]
+                moved += self._place(
+                    article,
+                    when=schedule.get(episode.published) if episode.published else None,
+                    values=media.for_episode(entry["slug"], episode),
                 )
-            new_articles += created
 
         pending = [
             a
@@ -72,27 +123,27 @@ class Command(CleanCommand):
             if Transcript.objects.filter(article=article).exists():
                 services.digest_make(article=article)
 
-        counts = {s: Article.objects.filter(status=s).count() for s in Article.Status.values}
+        demo = Article.objects.filter(source__slug__in=feeds)
+        counts = {s: demo.filter(status=s).count() for s in Article.Status.values}
         summary = ", ".join(f"{n} {s}" for s, n in counts.items() if n)
         self.stdout.write(
-            f"demo: {len(entries)} sources, {len(new_articles)} new episodes ({summary})"
+            f"demo: {len(entries)} sources, {len(new_articles)} new episodes, "
+            f"{moved} dated anew from today ({summary})"
         )
 
-    def _date_shift(self, feeds) -> timedelta:
-        newest = None
-        for data in feeds:
-            for episode in parse_feed(data).episodes:
-                if episode.published and (newest is None or episode.published > newest):
-                    newest = episode.published
-        if newest is None:
-            return timedelta(0)
-        now = timezone.now()
-        # Whole days, and never into the future: the newest episode lands earlier today.
-        days = (now.date() - newest.date()).days
-        shift = timedelta(days=days)
-        if newest + shift > now:
-            shift -= timedelta(days=1)
-        return shift
+    def _place(self, article: Article, *, when: datetime | None, values: dict) -> int:
+        """Move the article to its demo date and point it at the demo's media.
+        Returns 1 when its date changed."""
+        if when is not None:
+            values = {**values, "published_at": when}
+        changed = [k for k, v in values.items() if getattr(article, k) != v]
+        if not changed:
+            return 0
+        for key in changed:
+            setattr(article, key, values[key])
+        # A save, not update(): the page cache hears of it (none of these is indexed text).
+        article.save(update_fields=[*changed, "updated_at"])
+        return int("published_at" in changed)
 
     def _source(self, entry: dict) -> Source:
         source = Source.objects.filter(feed_url=entry["feed_url"]).first()
@@ -141,3 +192,43 @@ class Command(CleanCommand):
             return
         # No transcript at all: the chain falls back to the show notes.
         services.transcript_fetch(article=article, skip=("feed", "captions", "stt"))
+
+
+class _DemoMedia:
+    """The demo's own artwork and audio (demo/media/), as absolute URLs on this site.
+
+    Absolute (SITE_URL), as any image or enclosure URL is: feeds, the API and social
+    cards need them so, and the admin's URL fields accept them. The article page shows
+    media on this site by path, so they load whatever host name the reader used.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / "media"
+        index = root / "audio.json"
+        self.seconds = (
+            {k: v.get("seconds") for k, v in json.loads(index.read_text("utf-8")).items()}
+            if index.is_file()
+            else {}
+        )
+
+    def url(self, path: str) -> str:
+        name = f"{MEDIA_PREFIX}/{path}"
+        try:
+            address = static(name)
+        except ValueError:  # hashed static files, and collectstatic has not run yet
+            address = f"{settings.STATIC_URL}{name}"
+        return address if "://" in address else f"{settings.SITE_URL}{address}"
+
+    def for_episode(self, slug: str, episode: ParsedEpisode) -> dict:
+        values = {}
+        if (self.folder / "art" / f"{slug}.svg").is_file():
+            values["image_url"] = self.url(f"art/{slug}.svg")
+        # The audio's stem: the video's id, or that of the feed's enclosure file.
+        stem = episode.video_id or Path(episode.audio_url.rsplit("/", 1)[-1]).stem
+        if stem and (self.folder / "audio" / f"{stem}.opus").is_file():
+            values["audio_url"] = self.url(f"audio/{stem}.opus")
+            values["audio_type"] = AUDIO_TYPE
+            if not episode.duration_seconds and self.seconds.get(stem):
+                # YouTube-style feeds give no length; the demo's audio has one.
+                values["duration_seconds"] = self.seconds[stem]
+        return values
