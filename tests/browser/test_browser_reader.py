@@ -310,7 +310,7 @@ def test_today_to_article_seek_language_and_dark_mode(live_server, open_page, au
     tab.goto(live_server.url + "/")
     assert page.locator("html").get_attribute("lang") == "en"
     screenshot(page, "today-desktop")
-    page.get_by_role("link", name=article.title).click()
+    page.get_by_role("link", name=article.title).first.click()
     page.wait_for_url(f"**/articles/{article.slug}/")
     assert page.locator("h1").inner_text() == article.title
 
