@@ -219,7 +219,12 @@ def test_send_back_takes_it_off_the_site(editor_client):
     assert "Out too soon" not in reader.get("/").content.decode()
 
 
-def test_regenerate_writes_the_digests_again(editor_client, review_article):
+def test_regenerate_writes_the_digests_again(editor_client, review_article, monkeypatch):
+    # In-process tasks whatever the run: with REDIS_URL set, no worker is listening here.
+    from newsroom.celery import app
+
+    monkeypatch.setattr(app.conf, "task_always_eager", True)
+    monkeypatch.setattr(app.conf, "task_eager_propagates", True)
     before = {d.language: d.version for d in review_article.digests.all()}
     assert set(before.values()) == {"test"}
 
