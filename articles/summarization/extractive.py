@@ -1175,15 +1175,23 @@ def _leans_back(sentence: Sentence, language: str) -> bool:
     return first in _ANAPHORIC[language]
 
 
-def _standalone(sentence: Sentence, language: str) -> bool:
-    """A sentence a reader can take alone: the TL;DR and the conclusion are made of these."""
+def _needs_context(sentence: Sentence, language: str) -> bool:
+    """Opens on "but", "which"... or on "that", "they"...: it leans on the sentence before."""
+    return sentence.words[0] in _DANGLING[language] or _leans_back(sentence, language)
+
+
+def _opens_alone(sentence: Sentence, language: str) -> bool:
+    """A full statement whose opening needs nothing before it (see _standalone)."""
     return (
         sentence.candidate
-        and sentence.words[0] not in _DANGLING[language]
-        and not _leans_back(sentence, language)
-        and not writing.is_fragment(sentence.text, language)
+        and not _needs_context(sentence, language)
         and not writing.leading_filler(sentence.text, language)
     )
+
+
+def _standalone(sentence: Sentence, language: str) -> bool:
+    """A sentence a reader can take alone: the TL;DR and the conclusion are made of these."""
+    return _opens_alone(sentence, language) and not writing.is_fragment(sentence.text, language)
 
 
 class _Selection:
@@ -1451,8 +1459,11 @@ def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: li
     bounds = [(s, starts[i + 1] if i + 1 < len(starts) else n) for i, s in enumerate(starts)]
     selection = _Selection(weights.matrix, scores)
     language = prepared.language
-    # The TL;DR and the conclusion are read without what comes before them.
-    alone = np.array([_standalone(s, language) for s in sentences], dtype=bool)
+    # No part of the digest is a verbless fragment ("Nine people, three hundred thousand
+    # copies, hats off."); the TL;DR and the conclusion are also read without what comes
+    # before them (_standalone, with the fragment test worked out once).
+    whole = np.array([not writing.is_fragment(s.text, language) for s in sentences], dtype=bool)
+    alone = whole & np.array([_opens_alone(s, language) for s in sentences], dtype=bool)
     alone_scores = np.where(alone, scores, 0.0) if alone.sum() >= 4 else scores
 
     # TL;DR: what the episode says it is about near its start, then the sentence that
@@ -1475,9 +1486,6 @@ def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: li
     # it is chosen before the key points so that the last one cannot take it.
     conclusion = _conclusion(prepared, selection, _closing_start(sentences), alone_scores)
 
-    # A key point's body is a statement too: no verbless fragment ("Nine people,
-    # three hundred thousand copies, hats off.").
-    whole = np.array([not writing.is_fragment(s.text, language) for s in sentences], dtype=bool)
     body_scores = np.where(whole, scores, 0.0)
     points: list[list[int]] = []
     for lo, hi in bounds:
@@ -1488,10 +1496,7 @@ def _choose(prepared: Prepared, weights: Weights, scores: np.ndarray, starts: li
         before = pick - 1
         if (
             before >= lo
-            and (
-                _leans_back(sentences[pick], language)
-                or sentences[pick].words[0] in _DANGLING[language]
-            )
+            and _needs_context(sentences[pick], language)
             and sentences[before].candidate
             and not selection.taken[before]
             and len(sentences[before].words) + len(sentences[pick].words) <= 60

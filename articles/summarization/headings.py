@@ -428,7 +428,7 @@ def rank(
             stems = key.split()
             worth = [
                 0.0
-                if _generic(s, words, language)
+                if generic_term(s, words, language)
                 else counts[s] * (WEIGHTS["idf_floor"] + math.log(1 + k / max(1, spread[s])))
                 for s in stems
             ]
@@ -440,7 +440,8 @@ def rank(
     return ranked
 
 
-def _generic(term: str, words: Words, language: str) -> bool:
+def generic_term(term: str, words: Words, language: str) -> bool:
+    """Vague words and number words ("vingt-quatre") name no subject, alone or joined."""
     return term in words.generic or all(part in words.generic for part in term.split("-"))
 
 

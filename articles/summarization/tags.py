@@ -150,7 +150,7 @@ def _head_nouns(
             or form not in nouns
             or form in words.stop
             or words.verbish(form)
-            or headings._generic(words.stem(form, language), words, language)
+            or headings.generic_term(words.stem(form, language), words, language)
             or not tokens[i][0][:1].islower()
         ):
             continue

@@ -28,8 +28,6 @@ from django.conf import settings  # noqa: E402
 from articles.models import KeyPoint, Source  # noqa: E402
 from tests.browser_support import record_errors  # noqa: E402
 from tests.factories import make_article, make_source  # noqa: E402
-from topics.defaults import DEFAULT_TOPICS  # noqa: E402
-from topics.models import Topic  # noqa: E402
 
 pytest.importorskip("playwright.sync_api")
 
@@ -39,26 +37,11 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 AUDIO_SECONDS = 60
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def topics(transactional_db):
-    """The starting topics, as the data migration creates them. tests/conftest.py
-    restores migrated rows after each transactional test; this keeps these tests
-    independent of that."""
-    for item in DEFAULT_TOPICS:
-        Topic.objects.get_or_create(
-            slug=item["slug"],
-            defaults={
-                "name_en": item["name_en"],
-                "name_fr": item["name_fr"],
-                "description_en": item["description"],
-                "description_fr": item["description_fr"],
-                "order": item["order"],
-                "in_nav": item["in_nav"],
-            },
-        )
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("starting_topics"),
+]
 
 
 # --- a small audio server ---------------------------------------------------------------

@@ -22,12 +22,14 @@ from django.conf import settings  # noqa: E402
 from articles.models import Source  # noqa: E402
 from tests.browser_support import record_errors  # noqa: E402
 from tests.factories import make_article, make_source  # noqa: E402
-from topics.defaults import DEFAULT_TOPICS  # noqa: E402
-from topics.models import Topic  # noqa: E402
 
 pytest.importorskip("playwright.sync_api")
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("starting_topics"),
+]
 
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
@@ -44,23 +46,6 @@ WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 # And axe's landmark and heading rules (its "best practices", not WCAG criteria): a
 # second search form needs a name of its own, content sits in landmarks, one <h1>.
 STRUCTURE = ["landmark-unique", "landmark-one-main", "region", "page-has-heading-one"]
-
-
-@pytest.fixture(autouse=True)
-def topics(transactional_db):
-    """The starting topics, as the data migrations create them."""
-    for item in DEFAULT_TOPICS:
-        Topic.objects.update_or_create(
-            slug=item["slug"],
-            defaults={
-                "name_en": item["name_en"],
-                "name_fr": item["name_fr"],
-                "description_en": item["description"],
-                "description_fr": item["description_fr"],
-                "order": item["order"],
-                "in_nav": item["in_nav"],
-            },
-        )
 
 
 @pytest.fixture
