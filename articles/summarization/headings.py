@@ -8,13 +8,14 @@ the section's own words:
      "of"/"for" ("de", "du", "des", "à"...) with its article inside ("price of the
      remote", "levée de fonds"), never opening or closing on a verb form, an adverb or
      an adjective alone;
-  2. each chunk weighed by how often the section says it, how much more than the other
-     sections (TF-IDF over sections, softened: the episode's running subject still
-     belongs in a title), and by length (two or three words name a subject better
-     than one);
+  2. each chunk weighed by how often the section (and, less, its neighbours) says its
+     words, times how often the whole episode does: a subject the episode keeps
+     coming back to names its parts better than a word said twice, as the human
+     topic names of bench/summary_quality.py show;
   3. the heading is the best chunk of two words or more, or the best word grown into a
      chunk it is said in ("battery" -> "battery life"); never two loose words joined by
-     "and", and not the words an earlier heading used.
+     "and", never an earlier heading again, and an earlier heading's words cost a
+     little ("Remote control price" may follow "Remote control buttons").
 
 Why by hand: keyphrase libraries that fit (pure Python, no model to download) rank the
 phrases of one text (YAKE, RAKE, TextRank keywords); a heading needs what sets one
@@ -65,10 +66,13 @@ _FR_ADJECTIVES = frozenset(
 
 # How chunks are weighed; set on the QMSum validation split (bench/summary_quality.py).
 WEIGHTS = {
-    "idf_floor": 5.0,  # added to the IDF over sections: shared subjects still count
-    "length": 0.6,  # a chunk's weight is its words' sum over its length to this power
+    "idf_floor": 10.0,  # added to the IDF over sections: shared subjects still count
+    "near": 0.4,  # a neighbouring section's counts weigh this much, the next one's squared...
+    "episode": 1.0,  # ...times the word's count in the whole episode to this power
+    "length": 0.2,  # a chunk's weight is its words' sum over its length to this power
     "said": 2.0,  # factor for a chunk the key point's body says: the reader finds it below
-    "second": 0.8,  # a second chunk this strong joins the first ("X and Y")
+    "reuse": 3.0,  # softens the cost of words an earlier heading used (0: barred)
+    "second": 0.7,  # a second chunk this strong joins the first ("X and Y")
 }
 
 
@@ -124,7 +128,7 @@ _DETERMINERS = {
 # Words the summariser's stop lists let through that never belong in a title.
 _NOT_CONTENT = frozenset(
     "dot anymore instead etc else okay vers toujours jamais souvent environ presque surtout "
-    "plutôt ailleurs longtemps vite mieux moins pire chez sinon dès grâce monde percent "
+    "plutôt ailleurs longtemps vite mieux moins pire chez sinon dès grâce monde plupart percent "
     "percentage "
     "hour hours minute minutes second seconds day days week weeks month months year years "
     "heure heures jour jours semaine semaines mois an ans année années pourcentage".split()
@@ -408,28 +412,41 @@ def rank(
     language: str,
     words: Words,
 ) -> list[list[tuple[float, Chunk]]]:
-    """Per section, chunks by weight: made of the words the section says most, more
-    than the other sections do.
+    """Per section, chunks by weight: made of the words this stretch of the episode
+    says most, and the episode says often.
 
-    A word's weight is its count in the section times a softened IDF over sections
-    (the episode's running subject still belongs in a title); a chunk's is the sum
-    of its words', divided gently by its length so that a long chunk must earn its
-    extra words. Chunks said once are kept: "battery design" may be said once in a
-    section that says "battery" twenty times.
+    A word's weight is its count in the section and, less and less, in the sections
+    around it (a subject runs over more than one section: the annotators of the
+    meetings we measure on name stretches of several), times its count in the whole
+    episode (what the episode keeps coming back to names its parts better than a
+    word said twice), times a softened IDF over sections. A chunk's weight is the sum
+    of its words', divided very gently by its length: "function of the remote
+    control" says more than "function key". Chunks said once are kept: "battery
+    design" may be said once in a section that says "battery" twenty times.
     """
     k = len(table)
     spread: Counter[str] = Counter()
+    episode: Counter[str] = Counter()
     for counts in stem_counts:
         spread.update(counts.keys())
+        episode.update(counts)
     ranked = []
-    for bucket, counts in zip(table, stem_counts, strict=True):
+    for number, bucket in enumerate(table):
+        nearby: Counter[str] = Counter()
+        for other, counts in enumerate(stem_counts):
+            factor = WEIGHTS["near"] ** abs(other - number)
+            if factor >= 0.01:
+                for s, n in counts.items():
+                    nearby[s] += n * factor
         items = []
         for key, c in bucket.items():
             stems = key.split()
             worth = [
                 0.0
                 if generic_term(s, words, language)
-                else counts[s] * (WEIGHTS["idf_floor"] + math.log(1 + k / max(1, spread[s])))
+                else nearby[s]
+                * episode[s] ** WEIGHTS["episode"]
+                * (WEIGHTS["idf_floor"] + math.log(1 + k / max(1, spread[s])))
                 for s in stems
             ]
             if not any(worth):
@@ -452,19 +469,28 @@ def heading(
     *,
     said: Set[str] = frozenset(),
 ) -> str:
-    """The best chunk of two words or more that titles well and does not repeat an
-    earlier heading; joined by "and" with a second chunk when the section is as much
-    about that ("Storage disks and computer connections").
+    """The best chunk of two words or more that titles well and is not an earlier
+    heading; joined by "and" with a second chunk when the section is as much about
+    that ("Storage disks and computer connections").
 
-    `said` holds the keys of chunks the key point's body says.
+    `used` holds the stems and the chunk keys of earlier headings: a word an earlier
+    heading used costs a little ("Remote control price" after "Remote control
+    buttons" is fine), the same chunk twice is barred. `said` holds the keys of
+    chunks the key point's body says.
     """
     options = []
+    reuse = WEIGHTS["reuse"]
+    cut = _cut_compounds(ranked) if language == "en" else frozenset()
     for weight, c in ranked:
+        if c.key in used or c.key in cut:
+            continue
         stems = c.key.split()
         fresh = sum(s not in used for s in stems)
-        if not fresh:
+        if not fresh and not reuse:
             continue
-        weight *= (WEIGHTS["said"] if c.key in said else 1.0) * (fresh / len(stems)) ** 0.5
+        weight *= (WEIGHTS["said"] if c.key in said else 1.0) * (
+            (fresh + reuse) / (len(stems) + reuse)
+        )
         options.append((weight, c))
     options.sort(key=lambda x: (-x[0], x[1].key))
     multi = [(w, c) for w, c in options if c.size > 1]
@@ -484,13 +510,29 @@ def heading(
                 taken.update(other.key.split())
             break
         used.update(taken)
+        used.add(c.key)
         return title(text, language)
     for _weight, c in options[:40]:
         text = title(_grown(c, options), language)
         if not heading_breaks(text, language):
             used.update(c.key.split())
+            used.add(c.key)
             return text
     return ""
+
+
+def _cut_compounds(ranked: Sequence[tuple[float, Chunk]]) -> set[str]:
+    """English chunks the section never says but as the start of a longer one ("agent
+    pull" of "agent pull request"): their last word is a modifier, not a head."""
+    said = {c.key: sum(c.surfaces.values()) for _w, c in ranked}
+    cut = set()
+    for key, n in said.items():
+        stems = key.split()
+        for end in range(1, len(stems)):
+            start = " ".join(stems[:end])
+            if said.get(start, 0) and said[start] <= n:
+                cut.add(start)
+    return cut
 
 
 def _grown(single: Chunk, options: Sequence[tuple[float, Chunk]]) -> str:

@@ -7,6 +7,8 @@ picker and the writing lint, in English and French.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from articles.summarization import extractive, headings, tags, writing
@@ -234,6 +236,58 @@ def test_a_heading_is_the_sections_subject_not_two_loose_words():
     title = headings.heading(ranked[0], set(), "en")
     assert title.lower().startswith("secure element")
     assert writing.heading_breaks(title, "en") == []
+
+
+def _ranked_section(texts: list[str], language: str = "en"):
+    """One section's ranked chunks, as the summariser builds them."""
+    words = extractive._vocabulary(language)
+    sentences = [_pairs(t) for t in texts]
+    nouns = headings.nounish_words(sentences, language, words.stop)
+    per_sentence = headings.sentence_chunks(sentences, language, words, nouns)
+    table = headings.section_chunks(per_sentence, [0] * len(sentences))
+    counts = [
+        extractive.Counter(
+            extractive.stem(extractive.content_form(w, language), language)
+            for sentence in sentences
+            for text, ok in sentence
+            if ok and (w := text.lower()) not in words.stop
+        )
+    ]
+    return headings.rank(table, counts, language, words)[0]
+
+
+def test_a_heading_never_repeats_an_earlier_one():
+    ranked = _ranked_section(
+        [
+            "The remote control needs a scroll wheel.",
+            "A remote control with a scroll wheel costs more.",
+            "The remote control buttons should glow in the dark.",
+            "Remote control buttons wear out after a year of use.",
+        ]
+    )
+    used: set[str] = set()
+    first = headings.heading(ranked, used, "en")
+    second = headings.heading(ranked, used, "en")
+    third = headings.heading(ranked, used, "en")
+    assert first and second and third
+    assert len({first.lower(), second.lower(), third.lower()}) == 3
+
+
+def test_a_heading_is_not_cut_inside_a_compound():
+    # "agent pull" is only ever said as the start of "agent pull request": even ranked
+    # first, it is a cut title ("pull" is no head there).
+    def chunk(key: str, text: str, said: int) -> headings.Chunk:
+        return headings.Chunk(key, len(key.split()), Counter({text: said}), {0, 1, 2})
+
+    ranked = [
+        (9.0, chunk("agent pull", "agent pull", 3)),
+        (8.0, chunk("agent pull request", "agent pull request", 3)),
+        (5.0, chunk("hidden test", "hidden tests", 2)),
+    ]
+    assert headings.heading(ranked, set(), "en") == "Agent pull request"
+    # Said alone as well ("the agent pull was slow"), it may title.
+    ranked[0] = (9.0, chunk("agent pull", "agent pull", 5))
+    assert headings.heading(ranked, set(), "en") == "Agent pull"
 
 
 # ---------------------------------------------------------------------- tags
