@@ -25,7 +25,7 @@ messages: $(STAMP)
 run: messages
 	$(BIN)/python manage.py migrate --noinput -v 0
 	$(BIN)/python manage.py load_demo
-	$(BIN)/python manage.py create_demo_admin
+	$(BIN)/python manage.py create_demo_admin --site http://$(HOST):$(PORT)
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: messages

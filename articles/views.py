@@ -104,6 +104,7 @@ class TodayView(generic.TemplateView):
             lead=lead,
             lead_digest=lead_digest,
             lead_points=lead_points,
+            lead_cover=(site_path(lead.image_url) or lead.image_url) if lead else "",
             rest_of_day=lead_list[1:],
             earlier_days=[(d, by_day[d]) for d in days[1:]],
             topic_rows=[(t, articles) for t, articles in rows if articles],

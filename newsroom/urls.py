@@ -16,6 +16,7 @@ from django.views.decorators.http import require_safe
 
 from articles.sitemaps import SITEMAPS
 from newsroom import health
+from newsroom.context_processors import SITE_NAME
 
 
 @require_safe
@@ -25,6 +26,9 @@ def favicon(request: HttpRequest) -> HttpResponse:
     the SVG. Not permanent: in production its address carries a hash of its content."""
     return HttpResponseRedirect(static_url("img/favicon.svg"))
 
+
+# The admin says whose it is, not "Django administration".
+admin.site.site_header = admin.site.site_title = SITE_NAME
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),

@@ -3,9 +3,9 @@
 Open Today, follow an article, click a key point and watch the player's current time
 move, switch to French and stay on the article, toggle dark mode, check the page works
 without JavaScript, and save screenshots at desktop and phone widths under
-test-artifacts/screenshots/ (one desktop screenshot of the article also goes to
-docs/screenshot-article.png for the README). Every page must load without a console
-error or a Content-Security-Policy violation.
+test-artifacts/screenshots/ (the pictures in docs/ come from the demo instead: see
+test_docs_screenshots.py). Every page must load without a console error or a
+Content-Security-Policy violation.
 """
 
 import os
@@ -15,7 +15,6 @@ import os
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import contextlib  # noqa: E402
-import shutil  # noqa: E402
 import threading  # noqa: E402
 import wave  # noqa: E402
 from decimal import Decimal  # noqa: E402
@@ -32,7 +31,6 @@ from tests.factories import make_article, make_source  # noqa: E402
 pytest.importorskip("playwright.sync_api")
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
-README_SCREENSHOT = Path(settings.BASE_DIR) / "docs" / "screenshot-article.png"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 AUDIO_SECONDS = 60
@@ -334,11 +332,7 @@ def test_today_to_article_seek_language_and_dark_mode(live_server, open_page, au
     page.locator(".score-details summary").click()
 
     page.evaluate("window.scrollTo(0, 0)")
-    path = screenshot(page, "article-player-desktop", full_page=False)
-    # The README's picture is refreshed on request only, so that a test run leaves the
-    # working tree clean: UPDATE_README_SCREENSHOT=1 make test.
-    if os.environ.get("UPDATE_README_SCREENSHOT"):
-        shutil.copyfile(path, README_SCREENSHOT)
+    screenshot(page, "article-player-desktop", full_page=False)
     screenshot(page, "article-player-desktop-full")
 
     # Switch to French: same article, French interface and digest.

@@ -72,3 +72,21 @@ def test_every_command_has_help():
         done = run(command, "--help")
         assert done.returncode == 0, done.stderr
         assert "usage:" in done.stdout
+
+
+@pytest.mark.django_db
+def test_create_demo_admin_prints_the_address_make_run_serves(settings):
+    import io
+    import re
+
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    settings.DEBUG = True
+    out = io.StringIO()
+    call_command("create_demo_admin", "--site", "http://127.0.0.1:8123/", stdout=out)
+    printed = out.getvalue()
+    assert "Admin: http://127.0.0.1:8123/admin/" in printed
+    password = re.search(r"password: (\S+)", printed).group(1)
+    user = get_user_model().objects.get(username="admin")
+    assert user.is_staff and user.is_superuser and user.check_password(password)

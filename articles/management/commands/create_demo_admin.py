@@ -15,6 +15,9 @@ class Command(CleanCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--username", default="admin")
+        parser.add_argument(
+            "--site", default="", help="the address the site is served at (default SITE_URL)"
+        )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
@@ -29,9 +32,9 @@ class Command(CleanCommand):
         user.set_password(password)
         user.save()
         user.groups.add(Group.objects.get(name="Editors"))
+        site = (options["site"] or settings.SITE_URL).rstrip("/")
         self.stdout.write(
             self.style.SUCCESS(
-                "\n  Admin: http://127.0.0.1:8000/admin/\n"
-                f"  username: {user.username}\n  password: {password}\n"
+                f"\n  Admin: {site}/admin/\n  username: {user.username}\n  password: {password}\n"
             )
         )
