@@ -128,7 +128,8 @@ _DETERMINERS = {
 # Words the summariser's stop lists let through that never belong in a title.
 _NOT_CONTENT = frozenset(
     "dot anymore instead etc else okay vers toujours jamais souvent environ presque surtout "
-    "plutôt ailleurs longtemps vite mieux moins pire chez sinon dès grâce monde plupart percent "
+    "plutôt ailleurs longtemps vite mieux moins pire chez sinon dès grâce monde plupart abord "
+    "percent "
     "percentage "
     "hour hours minute minutes second seconds day days week weeks month months year years "
     "heure heures jour jours semaine semaines mois an ans année années pourcentage".split()
