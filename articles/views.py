@@ -60,7 +60,8 @@ class TodayView(generic.TemplateView):
 
     template_name = "articles/today.html"
     week_days = 7
-    per_topic = 4
+    # Three: one row of the card grid at desktop width, no card alone on a second line.
+    per_topic = 3
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
