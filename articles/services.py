@@ -78,24 +78,49 @@ def source_create(
     topic: Topic | None = None,
     site_url: str = "",
 ) -> Source:
-    """Add a source; its name comes from the URL until the first poll reads the feed's title."""
+    """Add a source. Without a name (the feed's title, usually), it is named after its
+    URL ("example.org/feeds/podcast") until the first poll reads the feed's title; the
+    slug follows the name and stays put (editors may change it)."""
     from django.core.exceptions import ValidationError
 
+    name = " ".join(name.split())[:200] or _name_from_url(feed_url)
     source = Source(
         feed_url=feed_url,
         kind=kind,
         language=language,
-        name=name or feed_url.split("//", 1)[-1][:200],
+        name=name,
         default_topic=topic,
         site_url=site_url,
     )
-    source.slug = _unique_slug(Source, name or feed_url.split("//", 1)[-1], fallback="source")
+    source.slug = _unique_slug(Source, name.replace(".", " ").replace("/", " "), fallback="source")
     try:
         source.full_clean()
     except ValidationError as exc:
-        raise ValueError("; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items()))
+        # One line per field, each message once (a URL field can say "Enter a valid
+        # URL." twice: once for the model's validator and once for the form's).
+        raise ValueError(
+            "; ".join(f"{k}: {' '.join(dict.fromkeys(v))}" for k, v in exc.message_dict.items())
+        ) from None
     source.save()
     return source
+
+
+def _name_from_url(url: str) -> str:
+    """'https://www.example.org/feeds/podcast.xml?x=1' -> 'example.org/feeds/podcast'."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    path = "/".join(p.rsplit(".", 1)[0] for p in parts.path.split("/") if p)
+    return f"{host}/{path}".strip("/")[:200] or url[:200]
+
+
+def source_feed_check(*, feed_url: str) -> ParsedFeed:
+    """Fetch and read a feed that is not a source yet, through the guarded fetcher and
+    the same parser as a poll. Raises FetchError (refused, unreachable, an HTTP error)
+    or FeedError (not a feed), each with the reason; saves nothing."""
+    fetched = fetch_url(feed_url, max_bytes=settings.FETCH_MAX_FEED_BYTES)
+    return parse_feed(fetched.content, url=fetched.url or feed_url)
 
 
 def source_poll(*, source: Source, data: bytes | None = None) -> PollResult:
@@ -190,7 +215,12 @@ def _finish_log(log: IngestionLog, result: PollResult) -> PollResult:
 
 def _source_update_from_feed(source: Source, feed: ParsedFeed) -> None:
     changed = {}
-    if feed.title and source.name.startswith(("http", source.feed_url.split("//", 1)[-1][:20])):
+    # A name still made from the URL (added with --no-check, or before this naming
+    # rule) gives way to the feed's title; a name an editor chose stays.
+    named_after_url = source.name == _name_from_url(source.feed_url) or source.name.startswith(
+        ("http", source.feed_url.split("//", 1)[-1][:20])
+    )
+    if feed.title and named_after_url:
         changed["name"] = feed.title[:200]
     if feed.link and not source.site_url and feed.link.startswith(("http://", "https://")):
         changed["site_url"] = feed.link[:2000]
