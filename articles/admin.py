@@ -160,18 +160,9 @@ class SourceAdmin(admin.ModelAdmin):
         for source in queryset:
             result = services.source_poll(source=source)
             level = messages.ERROR if result.error else messages.SUCCESS
-            self.message_user(
-                request,
-                _("%(source)s: %(outcome)s, %(new)d new, %(seen)d seen %(error)s")
-                % {
-                    "source": source.name,
-                    "outcome": result.outcome,
-                    "new": len(result.new_article_ids),
-                    "seen": result.seen,
-                    "error": result.error,
-                },
-                level,
-            )
+            # The same words as `manage.py poll`; transcripts and digests follow on the
+            # workers, and the articles' list shows them.
+            self.message_user(request, f"{source.name}: {result.describe()}", level)
             from articles.tasks import fetch_transcript
 
             for article_id in result.new_article_ids:

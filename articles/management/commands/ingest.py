@@ -38,7 +38,4 @@ class Command(CleanCommand):
         processed = services.articles_process(
             article_ids=result.new_article_ids, digests=not options["no_digests"]
         )
-        self.stdout.write(
-            f"{source.slug}: {result.seen} seen, {len(result.new_article_ids)} new, "
-            f"{result.updated} updated, {processed} processed"
-        )
+        self.stdout.write(f"{source.slug}: {result.describe()}; {processed.describe()}")

@@ -1,3 +1,6 @@
+import logging
+import sys
+
 from tqdm import tqdm
 
 from articles import services
@@ -7,8 +10,10 @@ from articles.models import Source
 
 class Command(CleanCommand):
     help = (
-        "Poll sources now, synchronously: fetch their feeds, store new episodes, "
-        "fetch transcripts and write digests."
+        "Poll sources now, synchronously: fetch their feeds, store new episodes, fetch "
+        "transcripts and write digests. One line per source; a failed source goes to "
+        "stderr. Exit 0 when every source was polled, 1 when some failed, 2 on bad "
+        "arguments."
     )
 
     def add_arguments(self, parser):
@@ -24,20 +29,26 @@ class Command(CleanCommand):
             if not sources.exists():
                 raise UsageError(f"no source with slug {options['source']!r}")
         failed = 0
-        for source in tqdm(
-            list(sources), desc="sources", unit="source", disable=not self.stdout.isatty()
-        ):
-            result = services.source_poll(source=source)
-            if result.error:
-                failed += 1
-                self.stderr.write(f"{source.slug}: {result.error}")
-                continue
-            new = services.articles_process(
-                article_ids=result.new_article_ids, digests=not options["no_digests"]
-            )
-            self.stdout.write(
-                f"{source.slug}: {result.outcome}, {result.seen} seen, "
-                f"{len(result.new_article_ids)} new, {new} processed"
-            )
-        if failed and failed == sources.count():
-            raise UsageError("every source failed; see the errors above")
+        # This command reports each failure itself, once; the services' log lines (for
+        # workers) would print it a second time on the console.
+        services_log = logging.getLogger(services.__name__)
+        level = services_log.level
+        services_log.setLevel(logging.ERROR)
+        try:
+            for source in tqdm(
+                list(sources), desc="sources", unit="source", disable=not self.stdout.isatty()
+            ):
+                result = services.source_poll(source=source)
+                if result.error:
+                    failed += 1
+                    self.stderr.write(f"{source.slug}: {result.describe()}")
+                    continue
+                processed = services.articles_process(
+                    article_ids=result.new_article_ids, digests=not options["no_digests"]
+                )
+                self.stdout.write(f"{source.slug}: {result.describe()}; {processed.describe()}")
+        finally:
+            services_log.setLevel(level)
+        if failed:
+            self.stderr.write(f"{failed} of {len(sources)} sources failed")
+            sys.exit(1)
