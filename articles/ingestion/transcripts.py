@@ -86,7 +86,9 @@ def parse_transcript(
         raise TranscriptError(
             f"transcript too large: {len(data)} bytes (limit {MAX_TRANSCRIPT_BYTES})"
         )
-    text = _decode(data)
+    raw = _decode_bytes(data) if isinstance(data, bytes) else data
+    _refuse_binary(raw)
+    text = _decode(raw)
     if not text.strip():
         raise TranscriptError("empty transcript: no text to parse")
     name = detect_format(text, content_type=content_type, filename=filename)
@@ -94,7 +96,37 @@ def parse_transcript(
     segments = _tidy(segments)
     if not segments:
         raise TranscriptError(f"no {LABELS[name]}")
+    _refuse_wordless(segments)
     return ParsedTranscript(format=name, segments=segments, language=language)
+
+
+# Control characters other than tabs and line breaks: a text file has next to none,
+# random or binary bytes decoded as Windows-1252 or Latin-1 have about one in eight.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+def _refuse_binary(text: str) -> None:
+    """A file that is not text (an MP3, an image, random bytes) or whose encoding is
+    beyond repair is refused as such, never summarised as garbled words."""
+    sample = text[:200_000]
+    if not sample:
+        return
+    bad = len(_CONTROL.findall(sample))
+    if bad > max(3, len(sample) // 100):
+        raise TranscriptError(
+            f"not a text transcript: {100 * bad / len(sample):.0f}% of its characters are "
+            "control or undecodable characters (binary data, or an unknown encoding)"
+        )
+
+
+def _refuse_wordless(segments: list[Segment]) -> None:
+    """Text without words (numbers, symbols, one long encoded blob) is no transcript."""
+    tokens = [t for segment in segments for t in segment.text.split()][:50_000]
+    wordy = sum(1 for t in tokens if len(t) <= 30 and any(c.isalpha() for c in t))
+    if wordy < max(1, len(tokens) // 2):
+        raise TranscriptError(
+            f"not a transcript: no words to read ({wordy} of {len(tokens)} tokens are words)"
+        )
 
 
 def detect_format(text: str, *, content_type: str = "", filename: str = "") -> str:

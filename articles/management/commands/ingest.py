@@ -1,7 +1,8 @@
-from pathlib import Path
+from django.conf import settings
 
 from articles import services
 from articles.management.base import CleanCommand, UsageError
+from articles.management.inputs import read_input
 from articles.models import Source
 
 
@@ -12,7 +13,7 @@ class Command(CleanCommand):
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("path_or_url")
+        parser.add_argument("path_or_url", help="a feed file, an http(s) URL, or '-' for stdin")
         parser.add_argument("--source", required=True, help="slug of the source to fill")
         parser.add_argument("--no-digests", action="store_true")
 
@@ -20,18 +21,10 @@ class Command(CleanCommand):
         source = Source.objects.filter(slug=options["source"]).first()
         if source is None:
             raise UsageError(f"no source with slug {options['source']!r}")
-        target = options["path_or_url"]
-        if target.startswith(("http://", "https://")):
-            from django.conf import settings
-
-            from articles.ingestion.fetch import fetch_url
-
-            data = fetch_url(target, max_bytes=settings.FETCH_MAX_FEED_BYTES).content
-        else:
-            path = Path(target)
-            if not path.is_file():
-                raise UsageError(f"{target}: no such file")
-            data = path.read_bytes()
+        # The same cap as a poll's fetch, for a URL, a local file or stdin alike.
+        data, _url, _type = read_input(
+            options["path_or_url"], max_bytes=settings.FETCH_MAX_FEED_BYTES
+        )
         result = services.source_poll(source=source, data=data)
         if result.error:
             raise UsageError(result.error)

@@ -8,15 +8,13 @@ stderr and exit status 2 (see CleanCommand).
 from __future__ import annotations
 
 import json
-import sys
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 from django.conf import settings
 
 from articles.ingestion.feeds import MAX_FEED_BYTES, ParsedEpisode, ParsedFeed, parse_feed
-from articles.management.base import CleanCommand, UsageError
+from articles.management.base import CleanCommand
+from articles.management.inputs import read_input
 
 
 class Command(CleanCommand):
@@ -49,36 +47,6 @@ class Command(CleanCommand):
             self.stdout.write(json.dumps(feed_as_json(feed), indent=2))
         else:
             self.stdout.write(feed_summary(feed))
-
-
-def read_input(source: str, *, max_bytes: int) -> tuple[bytes, str, str]:
-    """(bytes, url, content type) from a local path, an http(s) URL, or '-' for stdin.
-
-    Local paths are fine here: an operator typed them. URLs go through the fetcher,
-    which refuses internal addresses and bounds size and time.
-    """
-    if source == "-":
-        return _bounded(sys.stdin.buffer.read(max_bytes + 1), max_bytes, "stdin"), "", ""
-    scheme = urlsplit(source).scheme.lower()
-    if scheme in ("http", "https"):
-        # Imported here so that local files work wherever the fetcher cannot be loaded.
-        from articles.ingestion.fetch import fetch_url
-
-        result = fetch_url(source, max_bytes=max_bytes)
-        return result.content, result.url, result.headers.get("content-type", "")
-    if len(scheme) > 1 and not Path(source).exists():  # one letter is a Windows drive
-        raise UsageError(f"cannot read {source!r}: give a local path or an http(s) URL")
-    path = Path(source)
-    if not path.is_file():
-        raise UsageError(f"no such file: {source}")
-    with path.open("rb") as handle:
-        return _bounded(handle.read(max_bytes + 1), max_bytes, source), "", ""
-
-
-def _bounded(data: bytes, max_bytes: int, name: str) -> bytes:
-    if len(data) > max_bytes:
-        raise UsageError(f"{name} is larger than {max_bytes} bytes")
-    return data
 
 
 def feed_as_json(feed: ParsedFeed) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from django.conf import settings
 
 from articles.ingestion.transcripts import MAX_TRANSCRIPT_BYTES, parse_transcript
 from articles.management.base import CleanCommand
-from articles.management.commands.inspect_feed import read_input
+from articles.management.inputs import read_input
 from articles.transcript_data import ParsedTranscript
 
 
