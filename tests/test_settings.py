@@ -37,3 +37,38 @@ def test_development_has_a_default_key():
     done = _import_settings(DEBUG="1")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[0] == "True"
+
+
+def _manage_check(**env):
+    full_env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:", **env}
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_an_unknown_digest_backend_is_refused_at_start():
+    done = _manage_check(SUMMARIZER_BACKEND="gpt")
+    assert done.returncode != 0
+    assert "articles.E001" in done.stderr and "'gpt' is not a digest backend" in done.stderr
+
+
+def test_the_llm_backend_without_a_server_is_refused_at_start():
+    done = _manage_check(SUMMARIZER_BACKEND="llm", LLM_BASE_URL="", LLM_MODEL="")
+    assert done.returncode != 0
+    assert "articles.E002" in done.stderr and "LLM_BASE_URL and LLM_MODEL" in done.stderr
+
+
+def test_unknown_digest_languages_are_refused_at_start():
+    done = _manage_check(DIGEST_LANGUAGES="en,de")
+    assert done.returncode != 0
+    assert "articles.E003" in done.stderr and "unknown de" in done.stderr
+
+
+def test_the_default_configuration_passes_its_checks():
+    done = _manage_check(SUMMARIZER_BACKEND="extractive", DIGEST_LANGUAGES="en,fr")
+    assert done.returncode == 0, done.stderr
