@@ -7,10 +7,9 @@ whatever the number of articles.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Count, F, Prefetch, Q, Value
@@ -23,6 +22,7 @@ from django.utils.translation import get_language
 from django.views import generic
 
 from articles.desk import can_edit, desk_context
+from articles.ingestion.feeds import YOUTUBE_ID, youtube_id_from_url
 from articles.models import Article, Digest, KeyPoint
 from articles.transcript_data import Segment
 from topics.models import Topic
@@ -32,9 +32,6 @@ RELATED_COUNT = 4
 # Decimals: shown per language ("1,5×" in French), sent to the player unlocalised.
 PLAYBACK_SPEEDS = [Decimal(s) for s in ("1", "1.25", "1.5", "1.75", "2")]
 YOUTUBE_EMBED = "https://www.youtube-nocookie.com/embed/"
-YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be"}
-# A YouTube id goes into a URL path: anything else is refused rather than escaped.
-YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 
 
 def _day_bounds(day: date) -> dict:
@@ -154,18 +151,11 @@ def related_articles(article: Article, limit: int = RELATED_COUNT) -> list[Artic
 
 
 def _youtube_id(article: Article) -> str:
+    # One parser for the whole project (the feeds' own): /watch, youtu.be, /shorts,
+    # /live and /embed alike.
     if article.video_id:
         return article.video_id if YOUTUBE_ID.match(article.video_id) else ""
-    if not article.video_url:
-        return ""
-    parts = urlsplit(article.video_url)
-    if parts.hostname not in YOUTUBE_HOSTS:
-        return ""
-    if parts.hostname == "youtu.be":
-        candidate = parts.path.strip("/")
-    else:
-        candidate = parse_qs(parts.query).get("v", [""])[0]
-    return candidate if YOUTUBE_ID.match(candidate) else ""
+    return youtube_id_from_url(article.video_url or "")
 
 
 def site_path(url: str) -> str:

@@ -144,6 +144,22 @@ def test_youtube_id_from_a_watch_url_and_hostile_ids_are_refused(client):
     assert "youtube-nocookie" not in html and "<audio" in html
 
 
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.youtube.com/shorts/abcdefghijk",
+        "https://www.youtube.com/live/abcdefghijk?si=share",
+        "https://www.youtube.com/embed/abcdefghijk",
+        "https://youtu.be/abcdefghijk",
+    ],
+)
+def test_every_youtube_url_the_feeds_read_plays_on_the_page(client, url):
+    # The page and the feed parser share one parser: a /shorts link found in a feed
+    # is embedded, not shown as a dead link.
+    video = make_article(video_url=url, audio_url="")
+    assert "youtube-nocookie.com/embed/abcdefghijk?" in page(client, video)
+
+
 def test_direct_video_file_gets_a_video_element(client):
     article = make_article(video_url="https://cdn.example.org/talk.mp4", audio_url="")
     assert '<video controls preload="metadata" src="https://cdn.example.org/talk.mp4"' in page(
