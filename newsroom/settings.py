@@ -12,6 +12,7 @@ from pathlib import Path
 import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -161,6 +162,21 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# Each stage on its own queue, so that a long speech-to-text backlog or a slow LLM never
+# delays polling: run workers per queue (`celery worker -Q transcripts`) as the load
+# needs. Every queue is declared, so a worker started without -Q takes them all, as on
+# a laptop.
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES = [
+    Queue(name, routing_key=name) for name in ("default", "polling", "transcripts", "digests")
+]
+CELERY_TASK_ROUTES = {
+    "articles.tasks.poll_due_sources": {"queue": "polling"},
+    "articles.tasks.poll_source": {"queue": "polling"},
+    "articles.tasks.retry_waiting_transcripts": {"queue": "polling"},
+    "articles.tasks.fetch_transcript": {"queue": "transcripts"},
+    "articles.tasks.make_digests": {"queue": "digests"},
+}
 
 # --- Auth -----------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -79,11 +79,18 @@ class Process:
 
 
 def start_worker(
-    env: dict[str, str], log: Path, *, name: str = "w1", concurrency: int = 1
+    env: dict[str, str],
+    log: Path,
+    *,
+    name: str = "w1",
+    concurrency: int = 1,
+    queues: str = "",
 ) -> Process:
+    """A worker; `queues` ("polling,default") limits what it consumes (default: all)."""
     return Process(
         [
             "worker",
+            *(["-Q", queues] if queues else []),
             "--loglevel=INFO",
             f"--concurrency={concurrency}",
             "--pool=prefork",

@@ -1,0 +1,90 @@
+"""Scale-out by queues: polling, transcripts and digests each have their own queue, so
+a worker dedicated to one stage never runs another and a backlog in one stage never
+delays the others. Real workers on Redis and PostgreSQL, a feed served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from tests.factories import make_source
+from tests.ingestion.servers import Response, serve
+from tests.integration.test_celery_pipeline import _counts, _every_two_seconds
+from tests.integration.workers import (
+    flush,
+    private_redis_url,
+    start_beat,
+    start_worker,
+    wait_until,
+    worker_env,
+)
+from tests.pipeline.feeds import podcast_feed, transcript_vtt
+
+pytestmark = [
+    pytest.mark.celery,
+    pytest.mark.slow,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+def test_workers_on_separate_queues_complete_the_pipeline_together(tmp_path, worker_id):
+    redis_url = private_redis_url(worker_id)
+    flush(redis_url)
+    _every_two_seconds()
+    env = worker_env(redis_url)
+    with serve() as server:
+        base = server.url("").rstrip("/")
+        server.routes["/feed.xml"] = podcast_feed(base, 2)
+        for n in (1, 2):
+            server.routes[f"/t/{n}.vtt"] = Response(
+                body=transcript_vtt(3).encode(), content_type="text/vtt"
+            )
+        source = make_source(
+            feed_url=server.url("/feed.xml"),
+            poll_interval=timedelta(seconds=2),
+            next_poll_at=timezone.now(),
+        )
+        polling = start_worker(env, tmp_path / "polling.log", name="poll", queues="polling,default")
+        beat = start_beat(env, tmp_path / "beat.log", tmp_path / "beat-schedule")
+        processes = [polling, beat]
+        try:
+            wait_until(
+                lambda: _counts(source)["articles"] == 2 and _counts(source)["polls"] >= 2,
+                timeout=90,
+                what="the polling worker to store both episodes",
+                logs=processes,
+            )
+            # The polling worker leaves transcripts and digests to their own queues.
+            time.sleep(3)
+            assert _counts(source)["transcripts"] == 0
+            assert _counts(source)["digests"] == 0
+            stages = start_worker(
+                env, tmp_path / "stages.log", name="stages", queues="transcripts,digests"
+            )
+            processes.append(stages)
+            wait_until(
+                lambda: _counts(source)["digests"] == 2,
+                timeout=90,
+                what="the stages worker to fetch transcripts and write digests",
+                logs=processes,
+            )
+        finally:
+            for process in processes:
+                process.kill()
+            flush(redis_url)
+    # "Task <name>[<id>] received" in a worker's log: what it actually ran (its banner
+    # lists every registered task without an id).
+    assert "articles.tasks.poll_source[" in polling.output()
+    assert "articles.tasks.make_digests[" not in polling.output()
+    assert "articles.tasks.fetch_transcript[" not in polling.output()
+    assert "articles.tasks.make_digests[" in stages.output()
+    assert "articles.tasks.poll_source[" not in stages.output()
+    assert _counts(source) | {"polls": 0} == {
+        "articles": 2,
+        "polls": 0,
+        "transcripts": 2,
+        "digests": 2,
+    }
