@@ -60,8 +60,11 @@ def ping(redis_url: str, timeout: float = 3.0) -> bool:
 
 
 def queued(redis_url: str) -> int:
-    """Messages waiting in the default queue."""
-    return redis.Redis.from_url(redis_url).llen("celery")
+    """Messages waiting in every queue (polling, transcripts, digests, default)."""
+    from django.conf import settings
+
+    client = redis.Redis.from_url(redis_url)
+    return sum(client.llen(queue.name) for queue in settings.CELERY_TASK_QUEUES)
 
 
 def unacked(redis_url: str) -> int:
