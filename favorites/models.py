@@ -5,11 +5,14 @@ Reads live in the QuerySets below; writes live in `favorites/services.py`.
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article
@@ -94,3 +97,76 @@ class FeedToken(models.Model):
     def __str__(self) -> str:
         # Never the token itself: it is a secret, and __str__ ends up in logs and the admin.
         return str(_("Private feed of %(user)s") % {"user": self.user})
+
+
+def signup_token_hash(token: str) -> str:
+    """What is stored of a sign-up link's secret: its SHA-256, so that the table alone
+    cannot confirm anybody's sign-up."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class SignupRequestQuerySet(models.QuerySet):
+    def pending(self) -> SignupRequestQuerySet:
+        """Requests whose link still works: as long as a password-reset link does."""
+        oldest = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+        return self.filter(created_at__gte=oldest)
+
+    def expired(self) -> SignupRequestQuerySet:
+        oldest = timezone.now() - timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
+        return self.filter(created_at__lt=oldest)
+
+    def for_token(self, token: str) -> SignupRequestQuerySet:
+        if not token:
+            return self.none()
+        return self.filter(token_hash=signup_token_hash(token))
+
+
+class SignupRequest(models.Model):
+    """A sign-up waiting for its e-mail address to be confirmed.
+
+    The account is created only when the link mailed to the address is followed, and
+    only if the user name and the address are still free then: the sign-up page answers
+    the same whether or not they are taken (it cannot tell who has an account), and a
+    pending request reserves nothing, so nobody can hold another person's address or
+    name by signing up with it.
+    """
+
+    username = models.CharField(max_length=150)
+    email = models.EmailField(max_length=254)
+    # Hashed at once with Django's hasher, as a user's own password is.
+    password = models.CharField(max_length=128)
+    next_url = models.CharField(max_length=2000, blank=True)
+    language = models.CharField(max_length=8)
+    # SHA-256 of the secret in the mailed link; empty until the mail is sent.
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    objects = SignupRequestQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"sign-up request {self.pk}"
+
+
+class RateCounter(models.Model):
+    """How many times a key (a client's address, a recipient's e-mail address) used a
+    limited action in one fixed window of time (favorites/accounts/limits.py).
+
+    In the database rather than the cache: the cache fails open when Redis is away and
+    Redis may evict it under memory pressure, and a limit that silently resets is no
+    limit. The key is an HMAC, so the table holds no e-mail address in clear.
+    """
+
+    scope = models.CharField(max_length=40)
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField(db_index=True)
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["scope", "key", "window_start"], name="rate_counter_once_per_window"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.window_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -192,12 +192,30 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "today"
 LOGOUT_REDIRECT_URL = "today"
+# How many proxies the operator runs in front of the site: the client's address is then
+# read that many hops back in X-Forwarded-For (newsroom/client_address.py). 0 ignores
+# the header, which any client can write. The API throttle, sign-in lock-outs, the
+# account e-mail limits and the logs all use that address.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "newsroom.client_address.limit_address"
+# Failures per (account, address) lock that pair; failures per address across accounts
+# (password spraying) lock the address (favorites/accounts/lockout.py).
+AXES_HANDLER = "favorites.accounts.lockout.AccountAndAddressHandler"
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 # A cool-off, not a permanent lock: a reader who forgot a password can try again later.
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_MINUTES", default=15) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes masks the address in its log lines by default; an operator needs it to act on a
+# guesser (the client's real address, above). A user name stays masked: people type
+# their password into it.
+AXES_SENSITIVE_PARAMETERS = ["username"]
+# Sign-up and password-reset e-mails per hour, per client address and per recipient
+# (favorites/accounts/limits.py): nobody can flood an inbox or probe addresses in bulk.
+ACCOUNT_MAILS_PER_CLIENT_HOUR = env.int("ACCOUNT_MAILS_PER_CLIENT_HOUR", default=10)
+ACCOUNT_MAILS_PER_RECIPIENT_HOUR = env.int("ACCOUNT_MAILS_PER_RECIPIENT_HOUR", default=3)
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 if env.str("EMAIL_URL", default=""):
@@ -253,7 +271,8 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticatedOrReadOnly"],
-    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
+    # Counted by the client's real address, not by a header the client writes.
+    "DEFAULT_THROTTLE_CLASSES": ["newsroom.throttling.ClientAddressAnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": env.str("API_ANON_RATE", default="120/minute")},
 }
 SPECTACULAR_SETTINGS = {

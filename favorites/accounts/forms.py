@@ -3,11 +3,19 @@ the password check before an account is deleted."""
 
 from django import forms
 from django.contrib.auth import authenticate, get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth.forms import BaseUserCreationForm
 from django.utils.translation import gettext_lazy as _
 
 
-class SignupForm(UserCreationForm):
+class SignupForm(BaseUserCreationForm):
+    """Checks what the reader typed, never who has an account.
+
+    Django's UserCreationForm says "A user with that username already exists", and the
+    site used to say so of e-mail addresses too: both told anyone which accounts exist.
+    Whether the name or the address is taken is decided when the confirmation mail is
+    sent (favorites.services.signup_request_mail), and only the address's owner hears.
+    """
+
     email = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
@@ -15,22 +23,13 @@ class SignupForm(UserCreationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
 
-    class Meta(UserCreationForm.Meta):
+    class Meta(BaseUserCreationForm.Meta):
         model = get_user_model()
         fields = ("username", "email")
 
-    def clean_email(self) -> str:
-        email = self.cleaned_data["email"]
-        # Password reset finds accounts by e-mail: one address, one account, whatever the case.
-        if get_user_model().objects.filter(email__iexact=email).exists():
-            raise forms.ValidationError(
-                _(
-                    "An account already uses this e-mail address. Sign in, or reset your "
-                    "password if you forgot it."
-                ),
-                code="email_taken",
-            )
-        return email
+    def validate_unique(self) -> None:
+        # No uniqueness check here (see above): this form never saves.
+        return
 
 
 class AccountDeleteForm(forms.Form):

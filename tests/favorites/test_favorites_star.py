@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from articles.models import Article
 from favorites.models import Favorite
+from tests.accounts import confirm_link, mail_tasks_in_process, mails_to, sign_up  # noqa: F401
 from tests.factories import make_article
 from tests.readers import PASSWORD
 
@@ -181,19 +182,23 @@ def test_anonymous_star_goes_to_sign_in_and_back_with_the_article_saved(client, 
     assert saved(reader, article)
 
 
-def test_anonymous_star_round_trip_through_sign_up(client, article):
+@pytest.mark.usefixtures("mail_tasks_in_process")
+def test_anonymous_star_round_trip_through_sign_up(
+    client, article, django_capture_on_commit_callbacks
+):
     response = client.post(star_url(article), {"action": "add", "next": "/"})
     next_url = parse_qs(urlparse(response.url).query)["next"][0]
-    response = client.post(
-        reverse("signup"),
-        {
-            "username": "newcomer",
-            "email": "newcomer@example.org",
-            "password1": PASSWORD,
-            "password2": PASSWORD,
-            "next": next_url,
-        },
+    response = sign_up(
+        client,
+        django_capture_on_commit_callbacks,
+        username="newcomer",
+        email="newcomer@example.org",
+        next=next_url,
     )
+    assert response.url == reverse("signup_sent")
+    # The link in the mail, followed in the same browser: the account is created, the
+    # reader signed in and sent on to finish the save.
+    response = client.post(confirm_link(mails_to("newcomer@example.org")[0]))
     assert response.url == next_url
     response = client.get(response.url)
     assert response.url == "/"

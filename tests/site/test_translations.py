@@ -232,7 +232,7 @@ def _french_page(client, path):
 @pytest.mark.parametrize(
     "path",
     ["/fr/", "/fr/search/", "/fr/search/?q=x", "/fr/search/?q=ouverts", "/fr/accounts/login/"]
-    + ["/fr/accounts/signup/", "/fr/accounts/password_reset/"],
+    + ["/fr/accounts/signup/", "/fr/accounts/signup/sent/", "/fr/accounts/password_reset/"],
 )
 def test_french_pages_have_no_english_interface_text(client, french_articles, path):
     assert english_left(_french_page(client, path)) == []
