@@ -25,6 +25,13 @@ http_url_validator = URLValidator(schemes=["http", "https"])
 LANGUAGE_CHOICES = [("en", _("English")), ("fr", _("French"))]
 
 
+class SourceQuerySet(models.QuerySet):
+    def public(self) -> SourceQuerySet:
+        """The sources anyone may see listed: active and not failing (the admin's ⚠
+        health). The rest is editors' business; their articles still name them."""
+        return self.filter(active=True, consecutive_failures=0)
+
+
 class Source(models.Model):
     class Kind(models.TextChoices):
         PODCAST = "podcast", _("Podcast")
@@ -58,6 +65,8 @@ class Source(models.Model):
     next_poll_at = models.DateTimeField(_("next poll"), default=timezone.now, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = SourceQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]

@@ -12,10 +12,10 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
-from rest_framework.pagination import CursorPagination
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from articles.api.pagination import CheckedCursorPagination
 from articles.api.serializers import ArticleSerializer
 from articles.api.views import LANG_PARAMETER, ConditionalGetMixin, LanguageMixin
 from articles.models import Article
@@ -42,9 +42,8 @@ class FavoriteCreateSerializer(serializers.Serializer):
         return article
 
 
-class FavoritePagination(CursorPagination):
+class FavoritePagination(CheckedCursorPagination):
     page_size = 20
-    page_size_query_param = "page_size"
     max_page_size = 100
     ordering = ("-created_at", "-id")
 

@@ -3,6 +3,9 @@
 Read-only, and in the language the client asked for (the view puts it in the
 serializer context as "language"): an article carries its digest in that language
 when there is one, else in the language there is.
+
+Only what a reader may see: no feed URL (it may carry a private feed's credentials),
+and every stored URL through PublicURLField.
 """
 
 from __future__ import annotations
@@ -12,12 +15,26 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.reverse import reverse
 
+from articles.ingestion.fetch import public_url
 from articles.models import Article, Digest, KeyPoint, Source, Transcript
 from topics.models import Topic
 
 
 def _absolute(request, path: str) -> str:
     return request.build_absolute_uri(path) if request is not None else path
+
+
+class PublicURLField(serializers.URLField):
+    """A URL from a feed or an editor as anyone may see it: never its user info, and
+    "" when it points inside the operator's network (the fetcher's judgement, from the
+    text alone: no DNS lookup while answering)."""
+
+    def __init__(self, **kwargs):
+        # allow_blank: the schema says "a URI or an empty string", as the answers do.
+        super().__init__(read_only=True, allow_blank=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return public_url(str(value or ""))
 
 
 class TopicSerializer(serializers.ModelSerializer):
@@ -43,10 +60,13 @@ class TopicRefSerializer(serializers.ModelSerializer):
 
 class SourceSerializer(serializers.ModelSerializer):
     default_topic = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
+    site_url = PublicURLField(help_text="The source's own home page, when it has a public one.")
 
     class Meta:
         model = Source
-        fields = ["slug", "name", "kind", "language", "site_url", "feed_url", "default_topic"]
+        # Not feed_url: private podcasts' feeds carry credentials, and readers follow
+        # the site; the feed stays in the admin.
+        fields = ["slug", "name", "kind", "language", "site_url", "default_topic"]
 
 
 class SourceRefSerializer(serializers.ModelSerializer):
@@ -170,6 +190,11 @@ class ArticleSerializer(serializers.ModelSerializer):
     snippet = serializers.SerializerMethodField(
         help_text="When searching: HTML text (escaped) with the matched words in <mark>."
     )
+    # Links read from the feed: a relative one was made absolute against the feed's URL.
+    image_url = PublicURLField()
+    audio_url = PublicURLField()
+    video_url = PublicURLField()
+    original_url = PublicURLField()
 
     class Meta:
         model = Article

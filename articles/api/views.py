@@ -8,10 +8,8 @@ Every GET answers with an ETag (a hash of the body) and honours If-None-Match wi
 from __future__ import annotations
 
 import hashlib
-from decimal import DecimalException
 
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db.models import Prefetch, Q
+from django.db.models import Prefetch
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
@@ -20,9 +18,9 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
-from rest_framework.exceptions import NotFound, ValidationError
-from rest_framework.pagination import CursorPagination
+from rest_framework.exceptions import ValidationError
 
+from articles.api.pagination import CheckedCursorPagination
 from articles.api.serializers import (
     ArticleDetailSerializer,
     ArticleSerializer,
@@ -87,28 +85,19 @@ class LanguageMixin:
         return {**super().get_serializer_context(), "language": self.language}
 
 
-class OrderedCursorPagination(CursorPagination):
+class OrderedCursorPagination(CheckedCursorPagination):
     """Cursor pagination in the order the FilterSet chose (?sort=), 20 a page by default.
 
     A cursor is opaque: a tampered one is a 404, never an error page.
     """
 
     page_size = 20
-    page_size_query_param = "page_size"
     max_page_size = 100
     ordering = ("-published_at", "-id")
 
     def get_ordering(self, request, queryset, view):
         ordering = tuple(o for o in queryset.query.order_by if isinstance(o, str))
         return ordering or self.ordering
-
-    def paginate_queryset(self, queryset, request, view=None):
-        try:
-            return super().paginate_queryset(queryset, request, view)
-        except (DjangoValidationError, ValueError, TypeError, OverflowError, DecimalException):
-            if request.query_params.get(self.cursor_query_param):
-                raise NotFound(self.invalid_cursor_message) from None
-            raise
 
 
 @extend_schema_view(
@@ -209,9 +198,8 @@ class TopicViewSet(ConditionalGetMixin, LanguageMixin, viewsets.ReadOnlyModelVie
     pagination_class = None
 
 
-class SourcePagination(CursorPagination):
+class SourcePagination(CheckedCursorPagination):
     page_size = 50
-    page_size_query_param = "page_size"
     max_page_size = 200
     ordering = ("name", "id")
 
@@ -221,7 +209,8 @@ class SourcePagination(CursorPagination):
     retrieve=extend_schema(summary="One source"),
 )
 class SourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
-    """The podcasts, channels and feeds articles come from."""
+    """The podcasts, channels and feeds articles come from: the public ones (see
+    SourceQuerySet.public()), with what a reader may see of them."""
 
     serializer_class = SourceSerializer
     lookup_field = "slug"
@@ -230,11 +219,4 @@ class SourceViewSet(ConditionalGetMixin, viewsets.ReadOnlyModelViewSet):
     pagination_class = SourcePagination
 
     def get_queryset(self):
-        # The sources readers can see articles from, active or not.
-        return (
-            Source.objects.filter(
-                Q(active=True) | Q(pk__in=Article.objects.published().values("source_id"))
-            )
-            .select_related("default_topic")
-            .order_by("name", "id")
-        )
+        return Source.objects.public().select_related("default_topic").order_by("name", "id")

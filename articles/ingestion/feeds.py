@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import parse_qs, urljoin, urlsplit
+from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 from xml.etree import ElementTree
 
 import feedparser
@@ -142,6 +142,7 @@ def parse_feed(data: bytes, *, url: str = "") -> ParsedFeed:
     """
     if not data or not data.strip():
         raise FeedError("empty feed: no bytes to parse")
+    url = _without_user_info(url)
     if len(data) > MAX_FEED_BYTES:
         raise FeedError(f"feed too large: {len(data)} bytes (limit {MAX_FEED_BYTES})")
     if _looks_like_json(data):
@@ -864,6 +865,13 @@ def html_to_text(fragment: str) -> str:
 
 def _plain(text: str) -> str:
     return " ".join(str(text or "").split())
+
+
+def _without_user_info(url: str) -> str:
+    """The feed's URL as a base for its links: a private feed's credentials (user info)
+    are for fetching the feed, and must not spread into the links shown to readers."""
+    parts = urlsplit(url)
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
 
 
 def _absolute(link: str, base: str) -> str:

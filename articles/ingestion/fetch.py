@@ -582,6 +582,56 @@ def _precheck_literal(target: _Target, allow: _AllowList) -> None:
         raise FetchRefused(f"refused: {ip} is {kind}", url=target.url)
 
 
+# Names no public host has, whatever a resolver answers: RFC 6761 (localhost), RFC 6762
+# (.local, multicast DNS), RFC 8375 (home.arpa) and ICANN's .internal (2024).
+_INTERNAL_NAME_SUFFIXES = ("localhost", "local", "home.arpa", "internal")
+_NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")
+
+
+def _numeric_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """The address of a host written as a number in a form resolvers read without DNS
+    (127.1, 0x7f.0.0.1, 2130706433), which ipaddress does not accept."""
+    if not _NUMERIC_HOST.fullmatch(host):
+        return None
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
+
+
+def _refusal_from_text(url: str) -> str | None:
+    """Why `url` leads where the fetcher must not go, judged from its text alone, or
+    None: not http(s), no host, an internal address however it is spelt, a single-label
+    name or a name reserved for private networks.
+
+    fetch_refusal() resolves the name too; this is for what is shown while answering a
+    request, where a DNS lookup per link would cost time. FETCH_ALLOW_HOSTS does not
+    apply: it lets the fetcher in, it does not make a host public.
+    """
+    try:
+        target = _parse_target(url)
+    except FetchError as error:
+        return str(error)
+    host = target.host
+    ip = _parse_ip(host) or _numeric_ipv4(host)
+    if ip is not None:
+        kind = _address_kind(ip)
+        return f"{ip} is {kind}" if kind else None
+    if "." not in host:
+        return f"{host} is not a public name"
+    if any(host == s or host.endswith(f".{s}") for s in _INTERNAL_NAME_SUFFIXES):
+        return f"{host} is a name for a private network"
+    return None
+
+
+def public_url(url: str) -> str:
+    """`url` as anyone may see it: without its user info (a private feed's
+    credentials), or "" when it leads inside (_refusal_from_text())."""
+    if not url or _refusal_from_text(url) is not None:
+        return ""
+    return parse_url(url.strip())._replace(auth=None).url
+
+
 # --------------------------------------------------------------------------- back-off
 
 

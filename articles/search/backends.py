@@ -34,7 +34,16 @@ from django.contrib.postgres.search import (
 )
 from django.db import connection, transaction
 from django.db.models import F, FloatField, QuerySet, Value
-from django.db.models.functions import Coalesce, Greatest, Least, Lower, NullIf, StrIndex, Substr
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    Greatest,
+    Least,
+    Lower,
+    NullIf,
+    StrIndex,
+    Substr,
+)
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -190,6 +199,13 @@ def _backend():
     return PostgresBackend if connection.vendor == "postgresql" else SQLiteBackend
 
 
+def _double(rank):
+    """PostgreSQL's ranks are `real`, read back rounded to it: a page's cursor holding
+    that rounded rank then compared greater than the rank itself, and the next page
+    began with an article already shown. In double precision the two are one number."""
+    return Cast(rank, output_field=FloatField())
+
+
 class PostgresBackend:
     @classmethod
     def indexed(cls, parsed: ParsedQuery) -> bool:
@@ -302,7 +318,7 @@ class PostgresBackend:
         # The rank reads the small vector of the title, digests and keywords: a match in
         # the transcript alone ranks below them all, newest first.
         rank = SearchRank(F("search_document__rank_vector"), cls.tsquery(parsed))
-        return queryset.annotate(rank=rank)
+        return queryset.annotate(rank=_double(rank))
 
     @staticmethod
     def fallback(queryset: QuerySet, parsed: ParsedQuery) -> QuerySet | None:
@@ -312,7 +328,7 @@ class PostgresBackend:
         # `title %> text` is what the trigram GIN index answers (word_similarity > 0.6).
         similar = TrigramWordSimilar(F("search_document__title"), Value(text))
         return queryset.filter(similar).annotate(
-            rank=TrigramWordSimilarity(Value(text), "search_document__title")
+            rank=_double(TrigramWordSimilarity(Value(text), "search_document__title"))
         )
 
     @classmethod
