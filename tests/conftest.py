@@ -29,6 +29,15 @@ def _reachable(url: str) -> bool:
         return False
 
 
+@pytest.fixture(autouse=True)
+def _loopback_only(monkeypatch):
+    """Every test: a connection beyond this machine fails loudly. Feeds, transcripts,
+    LLM and speech-to-text servers in tests are real servers on 127.0.0.1."""
+    from tests.network import forbid_network
+
+    forbid_network(monkeypatch)
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
         # Transactional tests empty every table when they end, which would take the

@@ -1,8 +1,8 @@
 """A loopback-only network for tests that must never reach a real service.
 
 `forbid_network` makes any connection beyond loopback (and, when asked, any name
-lookup beyond it) fail loudly; the summariser and transcript tests call it from an
-autouse fixture in their conftest.
+lookup beyond it) fail loudly. tests/conftest.py applies it to every test; the
+summariser and transcript tests also forbid name lookups.
 """
 
 from __future__ import annotations
