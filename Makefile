@@ -6,6 +6,9 @@ STAMP := $(VENV)/.installed-stamp
 HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
+# These targets are for a laptop and CI: development settings unless DEBUG is given
+# (the site's own default is off, as in production).
+export DEBUG ?= 1
 
 .PHONY: install run test messages bench lint format clean worker beat lock
 

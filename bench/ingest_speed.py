@@ -77,6 +77,7 @@ def main() -> None:
     # Every episode of the bench feed is new: store them all, not just the newest 50.
     os.environ["INGEST_MAX_NEW_PER_POLL"] = "0"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DEBUG", "1")  # a bench on a laptop: development settings
     import django
 
     django.setup()

@@ -57,6 +57,7 @@ BENCH_PASSWORD = "bench-reader-password"  # a throwaway cluster's throwaway read
 
 def django_setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DEBUG", "1")  # a bench on a laptop: development settings
     import django
 
     django.setup()

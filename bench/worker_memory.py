@@ -83,6 +83,7 @@ def main() -> None:
         raise SystemExit("REDIS_URL must point at a Redis: the worker needs a broker")
     os.environ["FETCH_ALLOW_HOSTS"] = "127.0.0.1"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+    os.environ.setdefault("DEBUG", "1")  # a bench on a laptop: development settings
     import django
 
     django.setup()

@@ -72,3 +72,12 @@ def test_unknown_digest_languages_are_refused_at_start():
 def test_the_default_configuration_passes_its_checks():
     done = _manage_check(SUMMARIZER_BACKEND="extractive", DIGEST_LANGUAGES="en,fr")
     assert done.returncode == 0, done.stderr
+
+
+def test_debug_is_off_unless_asked():
+    # A forgotten DEBUG=0 must not skip the SECRET_KEY refusal: off is the default.
+    done = _import_settings()
+    assert done.returncode != 0
+    assert "SECRET_KEY must be set" in done.stderr
+    done = _import_settings(SECRET_KEY="a-real-secret-from-the-environment")
+    assert done.stdout.split()[0] == "False"
