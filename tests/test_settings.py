@@ -81,3 +81,25 @@ def test_debug_is_off_unless_asked():
     assert "SECRET_KEY must be set" in done.stderr
     done = _import_settings(SECRET_KEY="a-real-secret-from-the-environment")
     assert done.stdout.split()[0] == "False"
+
+
+def test_what_serves_the_site_refuses_without_a_key_while_manage_py_develops():
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    served = subprocess.run(
+        [sys.executable, "-c", "import newsroom.wsgi"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert served.returncode != 0 and "SECRET_KEY must be set" in served.stderr
+    command = subprocess.run(
+        [sys.executable, "manage.py", "check"],
+        cwd=ROOT,
+        env={**env, "DATABASE_URL": "sqlite:///:memory:"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert command.returncode == 0, command.stderr
