@@ -14,11 +14,7 @@ import os
 # still plain synchronous code, which Django would otherwise refuse next to a loop.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
-import contextlib  # noqa: E402
-import threading  # noqa: E402
-import wave  # noqa: E402
 from decimal import Decimal  # noqa: E402
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import pytest  # noqa: E402
@@ -34,6 +30,7 @@ SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 AUDIO_SECONDS = 60
+DEMO_AUDIO = "Bt4cH9mQe2L.opus"
 
 pytestmark = [
     pytest.mark.browser,
@@ -45,54 +42,12 @@ pytestmark = [
 # --- a small audio server ---------------------------------------------------------------
 
 
-def silent_wav(path: Path, seconds: int = AUDIO_SECONDS) -> None:
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(1)  # 8-bit unsigned: silence is 0x80
-        out.setframerate(8000)
-        out.writeframes(b"\x80" * 8000 * seconds)
-
-
-def audio_handler(body: bytes):
-    class Handler(BaseHTTPRequestHandler):
-        # Browsers seek media with Range requests; answer them as a real CDN does.
-        def do_GET(self):
-            start, end = 0, len(body) - 1
-            status = 200
-            requested = self.headers.get("Range", "")
-            if requested.startswith("bytes="):
-                first, _, last = requested[6:].partition("-")
-                start = int(first or 0)
-                end = min(int(last), end) if last else end
-                status = 206
-            chunk = body[start : end + 1]
-            self.send_response(status)
-            self.send_header("Content-Type", "audio/wav")
-            self.send_header("Accept-Ranges", "bytes")
-            self.send_header("Content-Length", str(len(chunk)))
-            if status == 206:
-                self.send_header("Content-Range", f"bytes {start}-{end}/{len(body)}")
-            self.end_headers()
-            # The browser stops reading once it has enough.
-            with contextlib.suppress(BrokenPipeError, ConnectionResetError):
-                self.wfile.write(chunk)
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
-
-
 @pytest.fixture(scope="module")
-def audio_url(tmp_path_factory):
-    path = tmp_path_factory.mktemp("audio") / "episode.wav"
-    silent_wav(path)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), audio_handler(path.read_bytes()))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/episode.wav"
-    server.shutdown()
-    server.server_close()
+def audio_url(live_server):
+    """A real, seekable episode served by the site itself: the demo's Opus audio (nine
+    minutes of speech). The site's CSP plays media only from itself or over HTTPS, so a
+    plain-HTTP server on another port would be blocked, as it should be."""
+    return f"{live_server.url}/static/demo/audio/{DEMO_AUDIO}"
 
 
 # --- the browser -------------------------------------------------------------------------
@@ -239,7 +194,7 @@ def make_story(audio_url):
         tags=("open-source", "llm", "chips"),
         duration_seconds=AUDIO_SECONDS,
         audio_url=audio_url,
-        audio_type="audio/wav",
+        audio_type="audio/ogg",
         original_url="https://signal.example.org/episodes/118",
         transcript=TRANSCRIPT,
         digest_languages=("en", "fr"),

@@ -440,7 +440,9 @@ def test_path_traversal_on_downloads_finds_nothing(article):
     for template in TRAVERSALS:
         url = template.format(slug=article.slug)
         response = client.get(url)
-        assert response.status_code == 404, f"{url}: {response.status_code}"
+        # 404, or 400 where Django's own file serving calls the path suspicious (its
+        # DEBUG-only media route, when the URLconf was first loaded with DEBUG on).
+        assert response.status_code in (400, 404), f"{url}: {response.status_code}"
         body = b"".join(response) if response.streaming else response.content
         for secret in (b"root:", b"SECRET_KEY", b"SQLite format", b"DJANGO_SETTINGS"):
             assert secret not in body, url
