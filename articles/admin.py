@@ -157,16 +157,26 @@ class SourceAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Poll the selected sources now"))
     def poll_now(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
-        for source in queryset:
-            result = services.source_poll(source=source)
-            level = messages.ERROR if result.error else messages.SUCCESS
-            # The same words as `manage.py poll`; transcripts and digests follow on the
-            # workers, and the articles' list shows them.
-            self.message_user(request, f"{source.name}: {result.describe()}", level)
-            from articles.tasks import fetch_transcript
+        """Queue a poll of each source on the workers, the same task the schedule runs:
+        no feed is fetched inside the editor's request (a slow feed would hold it, and
+        the page's worker, for up to the fetch timeouts)."""
+        from articles.tasks import poll_source
 
-            for article_id in result.new_article_ids:
-                fetch_transcript.delay(article_id)
+        ids = list(queryset.values_list("pk", flat=True))
+        for source_id in ids:
+            transaction.on_commit(lambda pk=source_id: poll_source.delay(pk))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d source queued for polling: its outcome shows in this list "
+                "(last success, errors) and in the ingestion log.",
+                "%(count)d sources queued for polling: their outcomes show in this list "
+                "(last success, errors) and in the ingestion log.",
+                len(ids),
+            )
+            % {"count": len(ids)},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("Export the selected sources as OPML"))
     def export_opml(self, request: HttpRequest, queryset: QuerySet[Source]):
