@@ -393,4 +393,34 @@ class IngestionLog(models.Model):
         return f"{self.source} {self.started_at:%Y-%m-%d %H:%M} {self.outcome}"
 
 
+class DailySpend(models.Model):
+    """What a paid service was sent on one UTC day: LLM tokens, speech-to-text seconds.
+
+    The daily budgets are counted here, not in the cache: the cache fails open and
+    Redis may evict its keys (the README's volatile-lru), and either would silently
+    give a spent budget back. One row per day and kind, raised by an atomic UPDATE
+    (articles/budgets.py).
+    """
+
+    class Kind(models.TextChoices):
+        LLM_TOKENS = "llm_tokens", _("LLM tokens")
+        STT_SECONDS = "stt_seconds", _("speech-to-text seconds")
+
+    day = models.DateField(_("day (UTC)"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    amount = models.BigIntegerField(_("spent"), default=0)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["-day", "kind"]
+        verbose_name = _("daily spending")
+        verbose_name_plural = _("daily spending")
+        constraints = [
+            models.UniqueConstraint(fields=["day", "kind"], name="dailyspend_day_kind_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.kind} {self.amount}"
+
+
 from articles.search.models import SearchDocument  # noqa: E402, F401

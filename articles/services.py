@@ -832,32 +832,56 @@ def sources_export_opml(*, sources) -> bytes:
     return build_opml(outlines, title="newsroom sources")
 
 
+# Names resolved at once while an OPML file's feeds are checked: they are mostly on
+# different hosts, and one slow resolver answer must not hold up the rest.
+OPML_RESOLVERS = 16
+
+
 def sources_import_opml(
     *, data: bytes, kind: str = "podcast", language: str = "en"
 ) -> tuple[list[Source], list[str]]:
-    """Create a source per outline; returns (created, skipped with reasons)."""
+    """Create a source per feed of an OPML file; returns (created, skipped), one
+    "URL: reason" line per skipped feed.
+
+    A file over OPML_MAX_BYTES or listing more than OPML_MAX_OUTLINES feeds raises
+    OpmlError before anything is saved. A feed the fetcher would refuse (its scheme,
+    an address inside the operator's network) is skipped with the fetcher's reason:
+    every poll of it would fail, and an import must not map the inside for anyone.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from articles.ingestion.fetch import fetch_refusal
     from articles.ingestion.opml import parse_opml
 
+    outlines = parse_opml(data)
+    with ThreadPoolExecutor(max_workers=OPML_RESOLVERS) as pool:
+        refusals = list(pool.map(fetch_refusal, [outline.xml_url for outline in outlines]))
     created, skipped = [], []
     topics = {t.slug: t for t in Topic.objects.all()}
-    for outline in parse_opml(data):
-        if Source.objects.filter(feed_url=outline.xml_url).exists():
-            skipped.append(f"{outline.xml_url}: already a source")
-            continue
-        lang = (outline.language or language)[:2].lower()
-        try:
-            source = source_create(
-                feed_url=outline.xml_url,
-                kind=kind,
-                language=lang if lang in ("en", "fr") else language,
-                name=outline.title,
-                topic=topics.get((outline.category or "").lower()),
-                site_url=outline.html_url or "",
-            )
-        except ValueError as exc:
-            skipped.append(f"{outline.xml_url}: {exc}")
-            continue
-        created.append(source)
+    # One transaction: an import is saved whole or not at all, and SQLite writes its
+    # journal once instead of once per source (2,000 sources: 14 s otherwise).
+    with transaction.atomic():
+        for outline, refusal in zip(outlines, refusals, strict=True):
+            if refusal is not None:
+                skipped.append(f"{outline.xml_url}: {refusal}")
+                continue
+            if Source.objects.filter(feed_url=outline.xml_url).exists():
+                skipped.append(f"{outline.xml_url}: already a source")
+                continue
+            lang = (outline.language or language)[:2].lower()
+            try:
+                source = source_create(
+                    feed_url=outline.xml_url,
+                    kind=kind,
+                    language=lang if lang in ("en", "fr") else language,
+                    name=outline.title,
+                    topic=topics.get((outline.category or "").lower()),
+                    site_url=outline.html_url or "",
+                )
+            except ValueError as exc:
+                skipped.append(f"{outline.xml_url}: {exc}")
+                continue
+            created.append(source)
     return created, skipped
 
 

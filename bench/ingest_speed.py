@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import re
 import statistics
 import sys
 import tempfile
@@ -130,7 +131,12 @@ def main() -> None:
         "Reproduce: `.venv/bin/python bench/ingest_speed.py` "
         "(add `DATABASE_URL=postgres://…` for PostgreSQL).\n"
     )
-    Path(args.output).write_text(report)
+    # Keep the sections other benches write into this file (between their markers).
+    output = Path(args.output)
+    old = output.read_text() if output.exists() else ""
+    marked = re.compile(r"<!-- ([\w-]+):start -->.*?<!-- \1:end -->\n", re.DOTALL)
+    blocks = [match.group(0) for match in marked.finditer(old)]
+    output.write_text(report + "".join("\n" + block for block in blocks))
     print(f"median {median:.1f} s over {args.runs} runs -> {args.output}")
 
 

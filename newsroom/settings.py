@@ -297,6 +297,14 @@ FETCH_TOTAL_TIMEOUT = env.float("FETCH_TOTAL_TIMEOUT", default=60.0)
 FETCH_USER_AGENT = env.str(
     "FETCH_USER_AGENT", default="newsroom/0.1 (+https://github.com/newsroom; feed reader)"
 )
+# What one file may ask of the parsers within the byte caps above: structure, which
+# costs Python objects and time per piece (articles/ingestion/limits.py says why).
+FEED_MAX_DEPTH = env.int("FEED_MAX_DEPTH", default=100)
+FEED_MAX_ELEMENTS = env.int("FEED_MAX_ELEMENTS", default=200_000)
+TRANSCRIPT_MAX_CUES = env.int("TRANSCRIPT_MAX_CUES", default=100_000)
+TRANSCRIPT_MAX_LINES = env.int("TRANSCRIPT_MAX_LINES", default=300_000)
+OPML_MAX_BYTES = env.int("OPML_MAX_BYTES", default=1024 * 1024)
+OPML_MAX_OUTLINES = env.int("OPML_MAX_OUTLINES", default=2_000)
 
 # New episodes stored per poll, newest first: a feed's old back catalogue is skipped.
 INGEST_MAX_NEW_PER_POLL = env.int("INGEST_MAX_NEW_PER_POLL", default=50)

@@ -7,7 +7,8 @@ tolerates; a light defusedxml pass adds what feedparser does not expose well
 media descriptions). JSON Feed is read here with the json module.
 
 Hostile XML is refused before any XML parser sees it, and the work is bounded:
-at most MAX_FEED_BYTES of input and MAX_EPISODES episodes per feed.
+at most MAX_FEED_BYTES of input, FEED_MAX_DEPTH levels and FEED_MAX_ELEMENTS
+elements (articles/ingestion/limits.py), and MAX_EPISODES episodes per feed.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 import feedparser
 import nh3
@@ -34,6 +36,7 @@ from defusedxml import ElementTree as SafeElementTree
 from feedparser.encodings import convert_to_utf8
 
 from articles.ingestion.errors import FeedError
+from articles.ingestion.limits import limit
 
 # Bigger than any real feed we have seen (the largest podcast feeds are ~30 MB);
 # the fetcher has its own, usually smaller, limit.
@@ -156,7 +159,9 @@ def parse_feed(data: bytes, *, url: str = "") -> ParsedFeed:
 def _parse_xml_feed(data: bytes, *, url: str) -> ParsedFeed:
     text = _decode(data)
     _refuse_hostile(text)
-    xml = _drop_excess_items(_drop_live_items(text)).encode("utf-8")
+    kept = _drop_excess_items(_drop_live_items(text))
+    xml = kept.encode("utf-8")
+    _refuse_too_complex(xml, kept)
     # A BytesIO, never bytes or str: feedparser treats a str as a URL or a file
     # name and would fetch or open it; a stream is only ever read.
     headers = {"content-type": "application/xml; charset=utf-8"}
@@ -241,6 +246,58 @@ def _refuse_hostile(text: str) -> None:
 MAX_ATTRIBUTES = 500
 _LONG_TAG = re.compile(r"<[^<>]{4000,}>")
 _ATTRIBUTE = re.compile(r"""=\s*["']""")
+
+
+class _TooComplex(Exception):
+    """Raised from inside the expat pass to stop it at the first element past a limit."""
+
+
+def _refuse_too_complex(xml: bytes, text: str) -> None:
+    """Refuse a document nested deeper than FEED_MAX_DEPTH or with more elements than
+    FEED_MAX_ELEMENTS, before feedparser (and the strict pass after it) see it.
+
+    Both build Python objects for every element, at some 20 microseconds each; expat
+    (C) walks the document here building nothing and stops at the first element past
+    a limit: of 2,000,000 nested elements, the 101st. `text` is the same document
+    decoded, for the count below.
+    """
+    max_depth, max_elements = limit("FEED_MAX_DEPTH"), limit("FEED_MAX_ELEMENTS")
+    depth = elements = 0
+
+    def start(_name: str, _attributes: object) -> None:
+        nonlocal depth, elements
+        depth += 1
+        elements += 1
+        if depth > max_depth:
+            raise _TooComplex(f"elements nested over {max_depth} deep (FEED_MAX_DEPTH)")
+        if elements > max_elements:
+            raise _TooComplex(f"over {max_elements:,} elements (FEED_MAX_ELEMENTS)")
+
+    def end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    # The bytes are UTF-8 whatever their declaration says (_decode converted them);
+    # no namespace processing: an undeclared prefix is feedparser's business, not ours.
+    parser = expat.ParserCreate(encoding="utf-8")
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(xml, True)
+    except _TooComplex as refusal:
+        raise FeedError(f"refused: the feed has {refusal}")
+    except expat.ExpatError:
+        # Not well-formed (an undefined &nbsp; is enough): feedparser then reads the
+        # whole document again with its loose parser, element by element and about
+        # three times slower. Bound it by the tags it will see: every '<' that opens
+        # one, outside CDATA sections and comments, which it reads as text.
+        markup = _cut_blocks(_cut_blocks(text, "<![CDATA[", "]]>"), "<!--", "-->")
+        openings = markup.count("<") - markup.count("</") - markup.count("<!")
+        if openings - markup.count("<?") > max_elements:
+            raise FeedError(
+                f"refused: the feed has over {max_elements:,} elements (FEED_MAX_ELEMENTS) "
+                "and is not well-formed XML"
+            )
 
 
 def _cut_blocks(text: str, opening: str, closing: str) -> str:
@@ -658,6 +715,14 @@ def _looks_like_json(data: bytes) -> bool:
 
 
 def _parse_json_feed(data: bytes, *, url: str) -> ParsedFeed:
+    # json builds every object and array at once (15 MB of "{}," is 5,000,000 dicts,
+    # 400 MB); each one starts with a brace or a bracket, counted in C before that.
+    max_elements = limit("FEED_MAX_ELEMENTS")
+    if data.count(b"{") + data.count(b"[") > max_elements:
+        raise FeedError(
+            f"refused: the JSON feed has over {max_elements:,} objects and lists "
+            "(FEED_MAX_ELEMENTS)"
+        )
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, ValueError, RecursionError) as error:
@@ -809,6 +874,11 @@ def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
         return None
 
 
+# Show notes run to a few kilobytes; past this a description is cut before nh3 builds
+# its document tree, which for one 14 MB description took 200 MB.
+MAX_DESCRIPTION_CHARS = 100_000
+
+
 def sanitize_html(fragment: str, *, base: str = "") -> str:
     """Keep a small, safe subset of HTML: no scripts, styles, handlers or odd URL schemes.
 
@@ -816,7 +886,7 @@ def sanitize_html(fragment: str, *, base: str = "") -> str:
     on another site than the one that wrote it.
     """
     clean = nh3.clean(
-        fragment,
+        fragment[:MAX_DESCRIPTION_CHARS],
         tags=set(ALLOWED_TAGS),
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=set(ALLOWED_URL_SCHEMES),
@@ -843,6 +913,7 @@ def _absolute_href(match: re.Match[str], base: str) -> str:
 
 def text_to_html(text: str) -> str:
     """Plain text to escaped HTML paragraphs, keeping line breaks."""
+    text = text[:MAX_DESCRIPTION_CHARS]
     paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
     return "".join(
         "<p>" + "<br>".join(html.escape(line.strip()) for line in p.split("\n")) + "</p>"

@@ -361,6 +361,29 @@ def _check_peer(sock: socket.socket, host: str, allow: _AllowList, *, url: str =
         raise FetchRefused(f"refused: {host} connected to {peer}, {kind}", url=url)
 
 
+def fetch_refusal(url: str, *, allow_hosts: Iterable[str] | None = None) -> str | None:
+    """Why fetch_url would refuse `url` before sending anything, or None.
+
+    The same checks as a fetch, in the same words: the scheme, a literal internal
+    address, every address the host's name resolves to now, with FETCH_ALLOW_HOSTS
+    (or `allow_hosts`) letting the operator's own hosts through. A name that does not
+    resolve is not refused here: that may pass, and the poll will say so.
+    """
+    allow = _options(max_bytes=0, allow_hosts=allow_hosts).allow
+    try:
+        target = _parse_target(url)
+        _precheck_literal(target, allow)
+    except FetchError as error:  # refused or not a URL at all: it would never be fetched
+        return str(error)
+    try:
+        _vetted_addresses(target.host, target.port, allow, url=target.url)
+    except FetchRefused as error:
+        return str(error)
+    except FetchError:
+        return None
+    return None
+
+
 # --------------------------------------------------------------------------- deadline
 
 

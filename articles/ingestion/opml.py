@@ -2,7 +2,8 @@
 
 OPML files come from other feed readers and from anyone an editor trusts enough to
 upload one, so they are parsed with defusedxml (no entity expansion, no external
-references).
+references), and bounded: at most OPML_MAX_BYTES of input and OPML_MAX_OUTLINES
+feeds (articles/ingestion/limits.py), since every feed becomes a source to poll.
 """
 
 from __future__ import annotations
@@ -17,7 +18,9 @@ from email.utils import format_datetime
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
 
-__all__ = ["OpmlError", "OpmlOutline", "build_opml", "parse_opml"]
+from articles.ingestion.limits import limit
+
+__all__ = ["OpmlError", "OpmlOutline", "build_opml", "check_opml_size", "parse_opml"]
 
 
 class OpmlError(ValueError):
@@ -91,9 +94,20 @@ def _to_outline(attrs: dict[str, str], folder: str) -> OpmlOutline:
     )
 
 
+def check_opml_size(size: int) -> None:
+    """Raise OpmlError when a file of `size` bytes is over OPML_MAX_BYTES (callers
+    holding a file check its size before reading it)."""
+    max_bytes = limit("OPML_MAX_BYTES")
+    if size > max_bytes:
+        raise OpmlError(
+            f"OPML file too large: {size:,} bytes (the limit is {max_bytes:,}, OPML_MAX_BYTES)"
+        )
+
+
 def _parse_root(data: bytes) -> ET.Element:
     if not data or not data.strip():
         raise OpmlError("empty OPML document")
+    check_opml_size(len(data))
     try:
         return SafeET.fromstring(data)
     except DefusedXmlException as exc:
@@ -106,7 +120,8 @@ def parse_opml(data: bytes) -> list[OpmlOutline]:
     """The feeds listed in an OPML document, nested folders flattened, in order.
 
     Outlines without an xmlUrl are folders (or plain notes) and are not returned;
-    a feed listed twice is returned once, where it first appears.
+    a feed listed twice is returned once, where it first appears. A file over
+    OPML_MAX_BYTES, or listing more than OPML_MAX_OUTLINES feeds, raises OpmlError.
     """
     root = _parse_root(data)
     if _local_name(root.tag) != "opml":
@@ -116,12 +131,22 @@ def parse_opml(data: bytes) -> list[OpmlOutline]:
         raise OpmlError("OPML document has no <body>")
     outlines: list[OpmlOutline] = []
     seen: set[str] = set()
+    listed = 0  # feeds as the file lists them, repeats included: the limit is on the file
     for element, folder in _walk(body):
         attrs = _attrs(element)
-        if not attrs.get("xmlurl") or attrs["xmlurl"] in seen:
+        if not attrs.get("xmlurl"):
+            continue
+        listed += 1
+        if attrs["xmlurl"] in seen:
             continue
         seen.add(attrs["xmlurl"])
         outlines.append(_to_outline(attrs, folder))
+    max_outlines = limit("OPML_MAX_OUTLINES")
+    if listed > max_outlines:
+        raise OpmlError(
+            f"too many feeds in one OPML file: {listed:,} (the limit is {max_outlines:,}, "
+            "OPML_MAX_OUTLINES); split the file"
+        )
     return outlines
 
 

@@ -19,9 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
-from django.utils import timezone
 
+from articles.budgets import STT_SECONDS, budget_charge, budget_spent
 from articles.ingestion.fetch import FetchError, FetchTooLarge, fetch_to_file
 from articles.ingestion.provenance import (
     ChainPaused,
@@ -66,26 +65,15 @@ def check_ffmpeg() -> str | None:
 # --- Budget ---------------------------------------------------------------------------
 
 
-def _budget_key() -> str:
-    return f"stt:seconds:{timezone.now():%Y-%m-%d}"
-
-
 def minutes_spent_today() -> float:
-    return float(cache.get(_budget_key(), 0)) / 60
+    """Audio sent today (UTC), counted in the database (articles/budgets.py)."""
+    return budget_spent(kind=STT_SECONDS) / 60
 
 
 def _charge_seconds(seconds: float) -> None:
-    """Count audio the endpoint was sent today (it bills for it, whatever came of it).
-
-    Whole seconds in one atomic increment, so concurrent workers never lose each
-    other's charge; the key outlives its UTC day a little, then expires.
-    """
-    key = _budget_key()
-    cache.add(key, 0, 60 * 60 * 26)
-    try:
-        cache.incr(key, max(1, round(seconds)))
-    except ValueError:  # expired between add and incr: start the day again
-        cache.set(key, max(1, round(seconds)), 60 * 60 * 26)
+    """Count audio the endpoint was sent today (it bills for it, whatever came of it),
+    in whole seconds, with one atomic database increment."""
+    budget_charge(kind=STT_SECONDS, amount=max(1, round(seconds)))
 
 
 def _check_budget(needed_minutes: float) -> None:

@@ -24,6 +24,7 @@ from urllib.parse import urlsplit
 
 from articles.ingestion.errors import TranscriptError
 from articles.ingestion.feeds import TranscriptLink
+from articles.ingestion.limits import limit
 from articles.transcript_data import ParsedTranscript, Segment
 
 __all__ = [
@@ -92,6 +93,7 @@ def parse_transcript(
     if not text.strip():
         raise TranscriptError("empty transcript: no text to parse")
     name = detect_format(text, content_type=content_type, filename=filename)
+    _refuse_too_many_pieces(text, name)
     segments, language = PARSERS[name](text)
     segments = _tidy(segments)
     if not segments:
@@ -126,6 +128,31 @@ def _refuse_wordless(segments: list[Segment]) -> None:
     if wordy < max(1, len(tokens) // 2):
         raise TranscriptError(
             f"not a transcript: no words to read ({wordy} of {len(tokens)} tokens are words)"
+        )
+
+
+# What starts one cue (or object, or tag) in each format; plain text and SBV have
+# their lines counted instead.
+_PIECE_MARKS = {"vtt": "-->", "srt": "-->", "json": "{", "html": "<"}
+
+
+def _refuse_too_many_pieces(text: str, name: str) -> None:
+    """Refuse a transcript of more lines or cues than TRANSCRIPT_MAX_LINES/_CUES.
+
+    The parsers spend Python objects and some microseconds on every line and every
+    cue, which within the byte cap a hostile file multiplies by millions (15.5 MB of
+    tiny cues took 23 s and 674 MB); str.count walks the text in C, in milliseconds.
+    """
+    max_lines, max_cues = limit("TRANSCRIPT_MAX_LINES"), limit("TRANSCRIPT_MAX_CUES")
+    if text.count("\n") >= max_lines:
+        raise TranscriptError(
+            f"refused: the transcript has over {max_lines:,} lines (TRANSCRIPT_MAX_LINES)"
+        )
+    mark = _PIECE_MARKS.get(name)
+    if mark and text.count(mark) > max_cues:
+        pieces = {"json": "JSON objects", "html": "HTML tags"}.get(name, "cues")
+        raise TranscriptError(
+            f"refused: the transcript has over {max_cues:,} {pieces} (TRANSCRIPT_MAX_CUES)"
         )
 
 
@@ -517,24 +544,40 @@ def _word_level(segments: list[Segment]) -> bool:
     return single * 2 > len(segments)
 
 
+# Longer than 30 seconds of fast speech (the other bound on a phrase), when times allow.
+MAX_PHRASE = 1000
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
 
 
 def _merge_words(words: list[Segment]) -> list[Segment]:
-    """Join word-level segments into phrases: one per sentence, turn or pause."""
+    """Join word-level segments into phrases: one per sentence, turn or pause, and at
+    most MAX_PHRASE characters (words without times or punctuation would otherwise
+    make one phrase of the whole file)."""
     merged: list[Segment] = []
+    # The open phrase's words, joined once it closes: adding each word to a growing
+    # string copies it every time, quadratic in the phrase's length.
+    parts: list[str] = []
+    size = 0
     for word in words:
+        text = word.text.strip()
         last = merged[-1] if merged else None
-        if last is not None and _continues(last, word):
-            last.text = f"{last.text} {word.text.strip()}".strip()
+        if last is not None and size < MAX_PHRASE and _continues(last, parts[-1], word):
+            if text:
+                parts.append(text)
+                size += len(text) + 1
             last.end = word.end if word.end is not None else last.end
         else:
-            merged.append(Segment(word.start, word.end, word.speaker, word.text.strip()))
+            if last is not None:
+                last.text = " ".join(part for part in parts if part)
+            merged.append(Segment(word.start, word.end, word.speaker, text))
+            parts, size = [text], len(text)
+    if merged:
+        merged[-1].text = " ".join(part for part in parts if part)
     return merged
 
 
-def _continues(phrase: Segment, word: Segment) -> bool:
-    if phrase.speaker != word.speaker or _SENTENCE_END.search(phrase.text):
+def _continues(phrase: Segment, last_word: str, word: Segment) -> bool:
+    if phrase.speaker != word.speaker or _SENTENCE_END.search(last_word):
         return False
     if phrase.start is not None and word.end is not None and word.end - phrase.start > 30:
         return False

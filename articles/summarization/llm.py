@@ -18,7 +18,7 @@ What it guards against, and how:
 - Long transcripts are cut at segment boundaries into chunks that fit
   LLM_MAX_INPUT_TOKENS; each chunk is MAPPED to notes with verbatim quotes, and
   the notes are REDUCED to the digest.
-- Cost: a daily token budget, kept in Django's cache, is checked before each call.
+- Cost: a daily token budget, counted in the database, is checked before each call.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from typing import Any, Protocol
 import openai
 from django.conf import settings
 
+from articles.budgets import LLM_TOKENS, budget_charge, budget_spent
 from articles.summarization.base import (
     SCORE_PARTS,
     BudgetExhausted,
@@ -111,30 +112,18 @@ class TokenBudget(Protocol):
         """Count tokens just spent."""
 
 
-KEY_PREFIX = "llm-tokens"
-
-
 class DailyTokenBudget:
-    """Tokens spent per UTC day, counted in Django's cache (shared by all workers on Redis).
+    """Tokens spent per UTC day, counted in the database (articles/budgets.py), which
+    every worker shares and no cache eviction or outage can reset.
 
     `limit` 0 means no limit (spending is still counted, for the operator).
     None reads LLM_DAILY_TOKEN_BUDGET at each check, so a settings change applies.
     """
 
-    # Two days: the key outlives its day whatever the time zones, then expires by itself.
-    TTL_SECONDS = 2 * 24 * 60 * 60
-
     def __init__(
-        self,
-        limit: int | None = None,
-        *,
-        cache: Any = None,
-        today: Callable[[], date] | None = None,
-        key_prefix: str = KEY_PREFIX,
+        self, limit: int | None = None, *, today: Callable[[], date] | None = None
     ) -> None:
         self._limit = limit
-        self.key_prefix = key_prefix
-        self._cache = cache
         self._today = today or (lambda: datetime.now(UTC).date())
 
     @property
@@ -143,19 +132,8 @@ class DailyTokenBudget:
             return self._limit
         return int(getattr(settings, "LLM_DAILY_TOKEN_BUDGET", 0) or 0)
 
-    @property
-    def cache(self) -> Any:
-        if self._cache is None:
-            from django.core.cache import cache
-
-            return cache
-        return self._cache
-
-    def key(self) -> str:
-        return f"{self.key_prefix}:{self._today().isoformat()}"
-
     def spent(self) -> int:
-        return int(self.cache.get(self.key(), 0) or 0)
+        return budget_spent(kind=LLM_TOKENS, day=self._today())
 
     def check(self) -> None:
         limit = self.limit
@@ -166,16 +144,7 @@ class DailyTokenBudget:
             raise BudgetExhausted(f"daily LLM token budget spent ({spent} tokens)")
 
     def record(self, tokens: int) -> None:
-        if tokens <= 0:
-            return
-        key = self.key()
-        # incr() is atomic on Redis and locmem; add() creates the key only when it is missing,
-        # so concurrent workers never reset each other's count.
-        self.cache.add(key, 0, timeout=self.TTL_SECONDS)
-        try:
-            self.cache.incr(key, tokens)
-        except ValueError:  # expired between add() and incr(): start the day again
-            self.cache.set(key, tokens, timeout=self.TTL_SECONDS)
+        budget_charge(kind=LLM_TOKENS, amount=tokens, day=self._today())
 
 
 # --- Output mode memory -----------------------------------------------------

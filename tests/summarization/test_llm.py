@@ -6,7 +6,6 @@ import json
 import re
 import socket
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
@@ -35,6 +34,9 @@ from articles.summarization.llm import (
 )
 from articles.transcript_data import Segment
 from tests.summarization.fake_llm import FakeLLMServer, FakeResponse, reject_response_format
+
+# The token budget is counted in the database (articles/budgets.py).
+pytestmark = pytest.mark.django_db
 
 TOPICS = [
     TopicChoice("ai", "Artificial intelligence", ["model", "llm"]),
@@ -116,8 +118,8 @@ def make(server: FakeLLMServer, **kwargs: Any) -> LLMSummarizer:
 
 
 def fresh_budget(limit: int | None = 0) -> DailyTokenBudget:
-    """A budget with its own cache key, so tests (and xdist workers on Redis) never share one."""
-    return DailyTokenBudget(limit, key_prefix=f"test-llm-tokens-{uuid.uuid4().hex}")
+    """A budget counted in the test's database, which starts empty every test."""
+    return DailyTokenBudget(limit)
 
 
 @pytest.fixture(autouse=True)
@@ -607,10 +609,7 @@ def test_budget_counts_usage_per_utc_day_from_settings(
         summarizer.summarize(TRANSCRIPT, language="en", topics=TOPICS)
     assert len(fake_llm.requests) == 1
 
-    tomorrow = DailyTokenBudget(
-        key_prefix=budget.key_prefix,
-        today=lambda: datetime.now(UTC).date() + timedelta(days=1),
-    )
+    tomorrow = DailyTokenBudget(today=lambda: datetime.now(UTC).date() + timedelta(days=1))
     assert tomorrow.spent() == 0
     tomorrow.check()  # a new day, a new budget
 

@@ -13,9 +13,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from django.core.cache import cache
 
 from articles import services
+from articles.budgets import STT_SECONDS, budget_charge
 from articles.ingestion import stt
 from articles.ingestion.provenance import EpisodeInfo, TransientTranscriptError
 from articles.models import Article, Transcript
@@ -179,7 +179,7 @@ def test_a_spent_daily_budget_pauses_the_episode_until_tomorrow(
     assert stt.minutes_spent_today() == pytest.approx(short_audio.seconds / 60, abs=0.05)
 
     # Three more episodes' worth has been sent today: the fourth does not fit.
-    cache.incr(stt._budget_key(), 3 * round(short_audio.seconds))
+    budget_charge(kind=STT_SECONDS, amount=3 * round(short_audio.seconds))
     second = make_episode(audio_url=url, description_html=SHOW_NOTES, duration_seconds=None)
     uploads_before = len(fake_stt.uploads)
 
@@ -198,7 +198,7 @@ def test_the_feeds_duration_saves_the_download_when_the_budget_is_spent(
     settings, media, fake_stt, short_audio
 ):
     settings.STT_DAILY_MINUTES = 10
-    cache.set(stt._budget_key(), 9 * 60)
+    budget_charge(kind=STT_SECONDS, amount=9 * 60)
     article = make_episode(audio_url=serve_audio(media, short_audio), duration_seconds=180)
 
     assert services.transcript_fetch(article=article) is None

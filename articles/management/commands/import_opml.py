@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from articles import services
+from articles.ingestion.opml import check_opml_size
 from articles.management.base import CleanCommand, UsageError
 
 
@@ -16,6 +17,7 @@ class Command(CleanCommand):
         path = Path(options["file"])
         if not path.is_file():
             raise UsageError(f"{path}: no such file")
+        check_opml_size(path.stat().st_size)  # before reading it into memory
         created, skipped = services.sources_import_opml(
             data=path.read_bytes(), kind=options["kind"], language=options["language"]
         )
