@@ -68,6 +68,7 @@ class PollResult:
     seen: int = 0
     skipped: int = 0
     error: str = ""
+    warning: str = ""  # read, with a problem worth telling (broken XML, items recovered)
 
     def describe(self) -> str:
         """What the poll did, as commands and the admin's action say it."""
@@ -198,6 +199,7 @@ def source_poll(*, source: Source, data: bytes | None = None) -> PollResult:
         return _finish_log(log, result)
 
     _source_update_from_feed(source, feed)
+    result.warning = feed.warning
     episodes = _without_old_backlog(source, feed.episodes, result)
     # One index update per article at the end rather than one per saved row.
     with search_index_deferred():
@@ -248,7 +250,8 @@ def _finish_log(log: IngestionLog, result: PollResult) -> PollResult:
     log.items_new = len(result.new_article_ids)
     log.items_updated = result.updated
     log.items_skipped = result.skipped
-    log.error = result.error
+    # A warning (items recovered from broken XML) is kept where the editors read errors.
+    log.error = result.error or (f"warning: {result.warning}" if result.warning else "")
     log.save()
     return result
 

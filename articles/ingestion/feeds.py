@@ -28,6 +28,7 @@ from typing import Any
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 from xml.etree import ElementTree
 from xml.parsers import expat
+from xml.sax import SAXParseException
 
 import feedparser
 import nh3
@@ -120,6 +121,7 @@ class ParsedFeed:
     description: str = ""  # plain text
     image_url: str = ""
     episodes: list[ParsedEpisode] = field(default_factory=list)
+    warning: str = ""  # read, but with a problem worth telling (broken XML recovered)
 
 
 @dataclass(slots=True)
@@ -182,6 +184,11 @@ def _parse_xml_feed(data: bytes, *, url: str) -> ParsedFeed:
         raise FeedError(f"not a feed: the XML is too broken to read ({_one_line(error)})")
     if not parsed.get("version") and not parsed.entries:
         raise FeedError(_not_a_feed_message(parsed))
+    broken = _xml_problem(parsed)
+    if broken and not parsed.entries:
+        # feedparser's loose parser reads on past the break and makes something up
+        # ("Brokenx", no episodes): nothing there is worth storing.
+        raise FeedError(f"not a feed: the XML is not well-formed ({broken})")
     extras = _match_extras(parsed.entries, _collect_extras(xml))
     base = url or parsed.feed.get("link", "")
     episodes = _unique(
@@ -199,6 +206,23 @@ def _parse_xml_feed(data: bytes, *, url: str) -> ParsedFeed:
         description=_detail_text(feed, "subtitle") or _detail_text(feed, "summary"),
         image_url=_absolute(_feed_image(feed), base),
         episodes=episodes[:MAX_EPISODES],
+        # Items recovered from broken XML are kept, and the problem named, so that the
+        # feed's owner can be told.
+        warning=f"the XML is not well-formed ({broken}); {len(episodes)} items recovered"
+        if broken
+        else "",
+    )
+
+
+def _xml_problem(parsed: Any) -> str:
+    """Where and why the XML is not well-formed ("line 3, column 1: mismatched tag"),
+    or "". Other bozo reasons (a declared encoding that was wrong) are not breaks."""
+    problem = parsed.get("bozo_exception")
+    if not isinstance(problem, SAXParseException):
+        return ""
+    return (
+        f"line {problem.getLineNumber()}, column {problem.getColumnNumber() + 1}: "
+        f"{problem.getMessage()}"
     )
 
 

@@ -20,6 +20,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from itertools import islice
 from urllib.parse import urlsplit
 
 from articles.ingestion.errors import TranscriptError
@@ -123,7 +124,8 @@ def _refuse_binary(text: str) -> None:
 
 def _refuse_wordless(segments: list[Segment]) -> None:
     """Text without words (numbers, symbols, one long encoded blob) is no transcript."""
-    tokens = [t for segment in segments for t in segment.text.split()][:50_000]
+    # The first 50,000 tokens tell; a long transcript is not split whole for this.
+    tokens = list(islice((t for segment in segments for t in segment.text.split()), 50_000))
     wordy = sum(1 for t in tokens if len(t) <= 30 and any(c.isalpha() for c in t))
     if wordy < max(1, len(tokens) // 2):
         raise TranscriptError(

@@ -72,3 +72,46 @@ def test_ingest_applies_the_feed_size_cap_to_a_local_file(capsys, tmp_path, sett
     assert Article.objects.filter(source=source).count() == 0
     # inspect_feed says the same about the same file.
     assert refused(capsys, "inspect_feed", str(feed)) == line
+
+
+BROKEN_FEED = b"<rss><channel><title>Broken<item><title>x</title>"
+HALF_BROKEN_FEED = b"""<?xml version="1.0"?>
+<rss version="2.0"><channel><title>Half</title>
+<item><title>One</title><guid>half-1</guid></item>
+<item><title>Two & more</title><guid>half-2</guid></item>
+</channel></rss>"""
+
+
+def test_xml_that_is_not_well_formed_is_refused_with_where(capsys, tmp_path):
+    feed = tmp_path / "broken.xml"
+    feed.write_bytes(BROKEN_FEED)
+    line = refused(capsys, "inspect_feed", str(feed))
+    assert "not well-formed" in line and "line " in line and "column " in line
+    assert "Brokenx" not in line
+
+
+def test_a_broken_feed_is_not_ingested(capsys, tmp_path):
+    source = make_source(slug="broken-feed")
+    feed = tmp_path / "broken.xml"
+    feed.write_bytes(BROKEN_FEED)
+    line = refused(capsys, "ingest", str(feed), "--source", "broken-feed")
+    assert "not well-formed" in line
+    assert Article.objects.filter(source=source).count() == 0
+
+
+def test_items_recovered_from_broken_xml_are_kept_with_a_warning(capsys, tmp_path):
+    from articles.models import IngestionLog
+
+    source = make_source(slug="half-broken")
+    feed = tmp_path / "half.xml"
+    feed.write_bytes(HALF_BROKEN_FEED)
+    call_command("inspect_feed", str(feed))
+    err = capsys.readouterr().err
+    assert err.startswith("warning: the XML is not well-formed (line 4, column ")
+    assert "2 items recovered" in err
+    call_command("ingest", str(feed), "--source", "half-broken", "--no-digests")
+    assert "warning: the XML is not well-formed" in capsys.readouterr().err
+    assert Article.objects.filter(source=source).count() == 2
+    # Where an editor reads a source's polls.
+    log = IngestionLog.objects.filter(source=source).latest("started_at")
+    assert log.outcome == "ok" and log.error.startswith("warning: the XML is not well-formed")

@@ -28,6 +28,8 @@ class Command(CleanCommand):
         result = services.source_poll(source=source, data=data)
         if result.error:
             raise UsageError(result.error)
+        if result.warning:
+            self.stderr.write(f"warning: {result.warning}")
         processed = services.articles_process(
             article_ids=result.new_article_ids, digests=not options["no_digests"]
         )

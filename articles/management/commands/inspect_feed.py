@@ -43,6 +43,8 @@ class Command(CleanCommand):
         limit = getattr(settings, "FETCH_MAX_FEED_BYTES", MAX_FEED_BYTES)
         data, url, _ = read_input(options["source"], max_bytes=limit)
         feed = parse_feed(data, url=url)
+        if feed.warning:
+            self.stderr.write(f"warning: {feed.warning}")
         if options["json"]:
             self.stdout.write(json.dumps(feed_as_json(feed), indent=2))
         else:

@@ -43,6 +43,8 @@ class Command(CleanCommand):
                     failed += 1
                     self.stderr.write(f"{source.slug}: {result.describe()}")
                     continue
+                if result.warning:
+                    self.stderr.write(f"warning: {source.slug}: {result.warning}")
                 processed = services.articles_process(
                     article_ids=result.new_article_ids, digests=not options["no_digests"]
                 )
