@@ -44,7 +44,11 @@ def pytest_collection_modifyitems(config, items):
         # rows our data migrations create (topics, the Editors group, the beat
         # schedule) away from the tests that follow: restore them instead.
         names = getattr(item, "fixturenames", [])
-        if ("transactional_db" in names or "live_server" in names) and (
+        marker = item.get_closest_marker("django_db")
+        transactional = marker is not None and (
+            marker.kwargs.get("transaction") or (marker.args[:1] == (True,))
+        )
+        if (transactional or "transactional_db" in names or "live_server" in names) and (
             "django_db_serialized_rollback" not in names
         ):
             names.append("django_db_serialized_rollback")

@@ -172,7 +172,8 @@ def test_budgets_are_counted_per_utc_day_and_kind():
 
 
 @pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
+# Serialized rollback: the tables this test empties are restored for those that follow.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_concurrent_workers_never_lose_each_others_spending():
     # Eight workers charging at once, the day's first charge included: every token
     # counts, as the UPDATE adds to whatever the row holds when it runs.
