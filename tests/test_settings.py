@@ -8,17 +8,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def _import_settings(**env):
+def _run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    """Python with `args`, in a fresh process, without this run's SECRET_KEY and DEBUG."""
     full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "-c", "import newsroom.settings as s; print(s.DEBUG, s.SECRET_KEY[:4])"],
+        [sys.executable, *args],
         cwd=ROOT,
         env=full_env,
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
+
+
+def _import_settings(**env):
+    return _run("-c", "import newsroom.settings as s; print(s.DEBUG, s.SECRET_KEY[:4])", **env)
 
 
 def test_production_without_secret_key_refuses_to_start():
@@ -40,15 +45,7 @@ def test_development_has_a_default_key():
 
 
 def _manage_check(**env):
-    full_env = {**os.environ, "DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:", **env}
-    return subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env=full_env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    return _run("manage.py", "check", **{"DEBUG": "1", "DATABASE_URL": "sqlite:///:memory:", **env})
 
 
 def test_an_unknown_digest_backend_is_refused_at_start():
@@ -84,22 +81,7 @@ def test_debug_is_off_unless_asked():
 
 
 def test_what_serves_the_site_refuses_without_a_key_while_manage_py_develops():
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
-    served = subprocess.run(
-        [sys.executable, "-c", "import newsroom.wsgi"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    served = _run("-c", "import newsroom.wsgi")
     assert served.returncode != 0 and "SECRET_KEY must be set" in served.stderr
-    command = subprocess.run(
-        [sys.executable, "manage.py", "check"],
-        cwd=ROOT,
-        env={**env, "DATABASE_URL": "sqlite:///:memory:"},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    command = _run("manage.py", "check", DATABASE_URL="sqlite:///:memory:")
     assert command.returncode == 0, command.stderr
