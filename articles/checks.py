@@ -5,7 +5,7 @@ from django.core.checks import Warning, register
 
 @register()
 def speech_to_text_needs_ffmpeg(app_configs, **kwargs):
-    from articles.ingestion.stt import check_ffmpeg
+    from ingestion.stt import check_ffmpeg
 
     problem = check_ffmpeg()
     if problem:
@@ -19,7 +19,7 @@ def digest_settings_are_usable(app_configs, **kwargs):
     from django.conf import settings
     from django.core.checks import Error
 
-    from articles.summarization import BACKENDS
+    from digests.backends import BACKENDS
 
     errors = []
     backend = settings.SUMMARIZER_BACKEND

@@ -17,7 +17,8 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from articles.models import Article, Transcript
+from articles.models import Article
+from ingestion.models import Transcript
 from topics.models import Topic
 
 PODCAST_NAMESPACE = "https://podcastindex.org/namespace/1.0"

@@ -21,9 +21,10 @@ from django.utils.functional import cached_property
 from django.utils.translation import get_language
 from django.views import generic
 
-from articles.desk import can_edit, desk_context
-from articles.ingestion.feeds import YOUTUBE_ID, youtube_id_from_url
-from articles.models import Article, Digest, KeyPoint
+from articles.media import YOUTUBE_ID, youtube_id_from_url
+from articles.models import Article, ready_digests
+from articles.permissions import can_edit
+from articles.subtitles import segments_to_srt, segments_to_vtt
 from articles.transcript_data import Segment
 from topics.models import Topic
 
@@ -90,11 +91,7 @@ class TodayView(generic.TemplateView):
         rows = [(t, [a for a in latest if a.topic_id == t.pk]) for t in topics]
         lead = lead_list[0] if lead_list else None
         lead_digest = lead.digest_for(_reader_language()) if lead else None
-        lead_points = (
-            list(KeyPoint.objects.filter(digest=lead_digest).order_by("order")[:4])
-            if lead_digest
-            else []
-        )
+        lead_points = list(lead_digest.key_points.order_by("order")[:4]) if lead_digest else []
         context.update(
             day=lead_day,
             today=today,
@@ -203,7 +200,7 @@ def _transcript_lines(segments) -> list[dict]:
 
 class ArticleDetailView(generic.DetailView):
     """The article; editors get any article, whatever its status, with the editor's
-    desk above it (articles/desk.py), and readers a 404 for one that is not published."""
+    desk above it (desk/desk.py), and readers a 404 for one that is not published."""
 
     template_name = "articles/article_detail.html"
     context_object_name = "article"
@@ -213,12 +210,10 @@ class ArticleDetailView(generic.DetailView):
         return can_edit(self.request.user)
 
     def get_queryset(self):
-        ready_digests = Digest.objects.filter(status=Digest.Status.READY).prefetch_related(
-            Prefetch("key_points", queryset=KeyPoint.objects.order_by("order", "id"))
-        )
+        ready = ready_digests().prefetch_related("key_points")  # in their order (Meta)
         articles = Article.objects.all() if self.for_editor else Article.objects.published()
         return articles.select_related("source", "topic", "transcript").prefetch_related(
-            "tags", Prefetch("digests", queryset=ready_digests)
+            "tags", Prefetch("digests", queryset=ready)
         )
 
     def get_context_data(self, **kwargs):
@@ -261,7 +256,7 @@ class ArticleDetailView(generic.DetailView):
             cover_url=site_path(article.image_url) or article.image_url,
             youtube_watch_url=f"https://www.youtube.com/watch?v={youtube_id}" if youtube_id else "",
             playback_speeds=PLAYBACK_SPEEDS,
-            desk=desk_context(article) if self.for_editor else None,
+            for_editor=self.for_editor,
         )
         return context
 
@@ -316,7 +311,6 @@ class TranscriptVttView(_TranscriptFile):
     def render(self, segments: list[Segment]) -> str:
         # Imported on use: the writers live with the ingestion parsers, which no other
         # reader page needs to load.
-        from articles.ingestion.transcripts import segments_to_vtt
 
         return segments_to_vtt(segments)
 
@@ -326,47 +320,5 @@ class TranscriptSrtView(_TranscriptFile):
     extension = "srt"
 
     def render(self, segments: list[Segment]) -> str:
-        from articles.ingestion.transcripts import segments_to_srt
 
         return segments_to_srt(segments)
-
-
-class _ArchiveMixin:
-    """Shared by the archive pages: published articles by date, paginated, and a 404
-    for a period with nothing in it (an empty 200 would invite crawlers to every date)."""
-
-    date_field = "published_at"
-    month_format = "%m"
-    paginate_by = PAGE_SIZE
-    allow_empty = False
-    context_object_name = "articles"
-
-    def get_queryset(self):
-        return Article.objects.published().for_cards()
-
-    def get(self, request, *args, **kwargs):
-        try:
-            return super().get(request, *args, **kwargs)
-        except OverflowError:
-            # 9999-12-31 has no next day to bound the query with, and Django's day view
-            # lets that escape: an impossible date is a missing page, not a crash.
-            raise Http404("Date out of range")
-
-
-class ArchiveIndexView(_ArchiveMixin, generic.ArchiveIndexView):
-    template_name = "articles/archive_index.html"
-    # The index is not a period: a new site shows an empty state, not a 404.
-    allow_empty = True
-
-
-class ArchiveYearView(_ArchiveMixin, generic.YearArchiveView):
-    template_name = "articles/archive_year.html"
-    make_object_list = True
-
-
-class ArchiveMonthView(_ArchiveMixin, generic.MonthArchiveView):
-    template_name = "articles/archive_month.html"
-
-
-class ArchiveDayView(_ArchiveMixin, generic.DayArchiveView):
-    template_name = "articles/archive_day.html"

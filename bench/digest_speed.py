@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from summary_quality import DEFAULT_DATA, REPORT, Meeting, load, machine, replace_block  # noqa: E402
 
-from articles.summarization.base import TranscriptInput  # noqa: E402
-from articles.summarization.extractive import ExtractiveSummarizer, prepare  # noqa: E402
 from articles.transcript_data import Segment  # noqa: E402
+from digests.base import TranscriptInput  # noqa: E402
+from digests.extractive import ExtractiveSummarizer, prepare  # noqa: E402
 
 TARGET_WORDS = 9_000
 WORDS_PER_SECOND = 150 / 60

@@ -84,9 +84,11 @@ def main() -> None:
     django.setup()
     from django.core.management import call_command
 
-    from articles import services
-    from articles.models import Article, Source
-    from tests.ingestion.servers import Response, serve
+    from articles.models import Article
+    from ingestion import pipeline
+    from ingestion import services as ingestion_services
+    from ingestion.models import Source
+    from testing.http_servers import Response, serve
 
     call_command("migrate", verbosity=0)
     timings = []
@@ -104,8 +106,8 @@ def main() -> None:
                 name=f"bench {run}", slug=f"bench-{run}", feed_url=server.url("/feed.xml")
             )
             started = time.perf_counter()
-            result = services.source_poll(source=source)
-            services.articles_process(article_ids=result.new_article_ids, digests=False)
+            result = ingestion_services.source_poll(source=source)
+            pipeline.articles_process(article_ids=result.new_article_ids, digests=False)
             timings.append(time.perf_counter() - started)
             stored = Article.objects.filter(source=source, transcript__isnull=False).count()
             assert stored == args.episodes, f"only {stored} transcripts stored"

@@ -2,7 +2,7 @@
 
 Issue 16 measured a 14 MB feed of 2,000,000 nested elements at 41 s and 900 MB, a
 15.5 MB VTT at 23 s and 674 MB, and an OPML file of 100,000 outlines that made
-100,000 sources in 400 s. This script builds those files (tests/security/hostile_files.py)
+100,000 sources in 400 s. This script builds those files (testing/hostile_files.py)
 and the worst ones the limits still let through, in a temporary folder, and parses
 each in a fresh process: the time of the parse alone (imports excluded), and the
 process's peak resident memory (its high-water mark, VmHWM: Python and the
@@ -37,7 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.security import hostile_files as hostile  # noqa: E402
+from testing import hostile_files as hostile  # noqa: E402
 
 REPORT = ROOT / "docs" / "bench-ingest.md"
 START, END = "<!-- parse-limits:start -->", "<!-- parse-limits:end -->"
@@ -115,15 +115,15 @@ if kind == "opml":
     django.setup()
     from django.core.management import call_command
     call_command("migrate", verbosity=0)
-    from articles import services
+    from ingestion import services
     run = lambda: services.sources_import_opml(data=data)
     describe = lambda result: f"{len(result[0]):,} sources added, {len(result[1]):,} skipped"
 elif kind == "feed":
-    from articles.ingestion.feeds import parse_feed
+    from ingestion.feeds import parse_feed
     run = lambda: parse_feed(data)
     describe = lambda feed: f"parsed: {len(feed.episodes)} episode(s)"
 else:
-    from articles.ingestion.transcripts import parse_transcript
+    from ingestion.transcripts import parse_transcript
     run = lambda: parse_transcript(data, content_type=content_type)
     describe = lambda parsed: f"parsed: {len(parsed.segments):,} segments"
 started = time.perf_counter()
@@ -246,7 +246,7 @@ Other work shared the machine's cores, so read the times as orders of magnitude.
 
 {chr(10).join(lines)}
 
-The limits (articles/ingestion/limits.py, each a setting): FEED_MAX_DEPTH 100, \
+The limits (ingestion/limits.py, each a setting): FEED_MAX_DEPTH 100, \
 FEED_MAX_ELEMENTS 200,000, TRANSCRIPT_MAX_CUES 100,000, TRANSCRIPT_MAX_LINES 300,000, \
 OPML_MAX_BYTES 1 MiB, OPML_MAX_OUTLINES 2,000; feed descriptions are cut at 100,000 \
 characters before sanitising. A file past a limit is refused by a pass that builds \

@@ -1,7 +1,7 @@
 """`make bench`: seed, serve and measure the site as production runs it, in one run.
 
 1. Starts a throwaway PostgreSQL cluster and Redis on free ports of 127.0.0.1
-   (bench/stack.py) and seeds the corpus (bench/seed.py: 100,000 articles at
+   (testing/services.py) and seeds the corpus (bench/seed.py: 100,000 articles at
    --scale 1). With --data-dir a seeded cluster is kept there and reused next time.
 2. Serves the site with gunicorn as the README's production section does (DEBUG=0,
    a SECRET_KEY, collectstatic, PostgreSQL and Redis), plus a hello-world view at
@@ -38,14 +38,20 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.stack import PostgresCluster, RedisServer, apt_install, free_port, wait_for_port  # noqa: E402
+from testing.services import (  # noqa: E402
+    Gunicorn,
+    PostgresCluster,
+    RedisServer,
+    apt_install,
+    fetch,
+    manage,
+)
+from testing.wrk import run_wrk  # noqa: E402
 
 PYTHON = sys.executable
 DATABASE = "newsroom_bench"
@@ -82,36 +88,32 @@ WORKER_PEAK_TARGET_MIB = 300
 # site ignores but which no cache has seen: every request is served from scratch.
 UNIQUE_KEYS = {"search_uncached": "search"}
 
-LUA = r"""
-local paths = {%(paths)s}
-local headers = {%(headers)s}
-local unique = %(unique)s
-local counter = 0
-local thread_id = 0
-init = function(args)
-  math.randomseed(os.time() + tonumber(tostring({}):sub(8), 16))
-  counter = math.random(#paths)
-  thread_id = math.random(1000000000)
-end
-request = function()
-  counter = counter + 1
-  local path = paths[(counter %% #paths) + 1]
-  if unique then
-    path = path .. "&n=" .. thread_id .. "-" .. counter
-  end
-  return wrk.format("GET", path, headers)
-end
-done = function(summary, latency, requests)
-  local e = summary.errors
-  io.write(string.format(
-    '\nRESULT {"requests": %%d, "duration_us": %%d, "bytes": %%d, "connect": %%d, ' ..
-    '"read": %%d, "write": %%d, "status": %%d, "timeout": %%d, "p50_us": %%d, ' ..
-    '"p90_us": %%d, "p99_us": %%d, "max_us": %%d, "mean_us": %%.1f}\n',
-    summary.requests, summary.duration, summary.bytes, e.connect, e.read, e.write,
-    e.status, e.timeout, latency:percentile(50), latency:percentile(90),
-    latency:percentile(99), latency.max, latency.mean))
-end
-"""
+# Memory for a machine that also runs the web server, the load generator and other
+# people's work: generous for the seed's index builds, modest for shared buffers.
+PG_SETTINGS = {
+    "max_connections": "100",
+    "shared_buffers": "1GB",
+    "effective_cache_size": "6GB",
+    "work_mem": "16MB",
+    "maintenance_work_mem": "1GB",
+    "max_wal_size": "8GB",
+    "checkpoint_timeout": "30min",
+    # lz4: TOAST-compresses transcripts several times faster than the default pglz.
+    "default_toast_compression": "lz4",
+    "random_page_cost": "1.1",
+    "jit": "off",
+    "logging_collector": "off",
+}
+# Only while seeding: durability buys nothing for data that is generated again on a
+# crash. The measurements run with PostgreSQL's default (durable) settings.
+PG_SEED_SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "wal_level": "minimal",
+    "max_wal_senders": "0",
+    "autovacuum": "off",
+}
 
 
 def command_line() -> str:
@@ -133,10 +135,6 @@ def command_line() -> str:
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
-
-
-def lua_string(value: str) -> str:
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 # --- The machine ---------------------------------------------------------------------------
@@ -216,101 +214,6 @@ def run(command: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(command, cwd=ROOT, env=env, check=True, **kwargs)
 
 
-def manage(env: dict, *args: str, **kwargs) -> subprocess.CompletedProcess:
-    return run([PYTHON, "manage.py", *args], env, **kwargs)
-
-
-class Gunicorn:
-    def __init__(self, env: dict, workers: int, threads: int, logfile: Path):
-        self.port = free_port()
-        self.env, self.workers, self.threads, self.logfile = env, workers, threads, logfile
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        command = [
-            str(Path(PYTHON).with_name("gunicorn")), "newsroom.wsgi",
-            "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-            "--log-level", "warning", "--error-logfile", str(self.logfile),
-        ]  # fmt: skip
-        if self.threads > 1:
-            # gthread keeps connections alive (sync workers close each one).
-            command += ["--worker-class", "gthread", "--threads", str(self.threads)]
-        self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
-        wait_for_port(self.port)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-
-
-def fetch(url: str, cookie: str = "") -> tuple[int, bytes]:
-    request = urllib.request.Request(url, headers={"X-Forwarded-Proto": "https"})
-    if cookie:
-        request.add_header("Cookie", cookie)
-    try:
-        with urllib.request.urlopen(request, timeout=60) as response:  # noqa: S310 (127.0.0.1)
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read()
-
-
-def wrk(
-    base_url: str,
-    paths: list[str],
-    *,
-    cookie: str,
-    duration: int,
-    connections: int,
-    threads: int,
-    workdir: Path,
-    unique: bool = False,
-) -> dict:
-    headers = {"X-Forwarded-Proto": "https"}
-    if cookie:
-        headers["Cookie"] = cookie
-    script = workdir / f"wrk-{secrets.token_hex(4)}.lua"
-    script.write_text(
-        LUA
-        % {
-            "paths": ", ".join(lua_string(p) for p in paths),
-            "unique": "true" if unique else "false",
-            "headers": ", ".join(
-                f"[{lua_string(k)}] = {lua_string(v)}" for k, v in headers.items()
-            ),
-        }
-    )
-    command = [
-        "wrk", f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
-        "-s", str(script), base_url,
-    ]  # fmt: skip
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    match = re.search(r"^RESULT (\{.*\})$", out, re.M)
-    if not match:
-        raise RuntimeError(f"wrk printed no result:\n{out}")
-    raw = json.loads(match.group(1))
-    seconds = raw["duration_us"] / 1e6
-    errors = sum(raw[k] for k in ("connect", "read", "write", "status", "timeout"))
-    return {
-        "requests": raw["requests"],
-        "rps": round(raw["requests"] / seconds, 1),
-        "p50_ms": round(raw["p50_us"] / 1000, 2),
-        "p90_ms": round(raw["p90_us"] / 1000, 2),
-        "p99_ms": round(raw["p99_us"] / 1000, 2),
-        "max_ms": round(raw["max_us"] / 1000, 2),
-        "errors": errors,
-        "error_detail": {k: raw[k] for k in ("connect", "read", "write", "status", "timeout")},
-        "kib_per_request": round(raw["bytes"] / max(1, raw["requests"]) / 1024, 1),
-    }
-
-
 # --- The steps -------------------------------------------------------------------------------
 
 
@@ -338,7 +241,7 @@ def prepare_database(args, cluster: PostgresCluster, env: dict, datadir: Path) -
         shutil.rmtree(cluster.datadir)
     if not cluster.exists:
         cluster.init()
-    cluster.start(seeding=True)
+    cluster.start(PG_SEED_SETTINGS)
     cluster.drop_database(DATABASE)
     cluster.create_database(DATABASE)
     log(f"seeding {args.scale:g} × the default volume")
@@ -391,9 +294,9 @@ def measure_pages(args, env: dict, manifest: dict, workdir: Path, scenarios) -> 
                     "unique": key in UNIQUE_KEYS,
                 }
                 if number == 0:
-                    wrk(server.url, paths, duration=args.warmup, **common)
+                    run_wrk(server.url, paths, duration=args.warmup, **common)
                 busy = busy_share(0.5)
-                result = wrk(server.url, paths, duration=seconds, **common)
+                result = run_wrk(server.url, paths, duration=seconds, **common)
                 result.update(busy_before=busy, load=load_average(), connections=connections)
                 rounds[index].append(result)
                 log(
@@ -659,8 +562,8 @@ def main() -> None:
     os.chmod(workdir, 0o711)  # the postgres user must reach a cluster inside it
     datadir = args.data_dir.resolve() if args.data_dir else workdir
     datadir.mkdir(parents=True, exist_ok=True)
-    cluster = PostgresCluster(datadir / "pg")
-    redis = RedisServer(workdir / "redis")
+    cluster = PostgresCluster(datadir / "pg", settings=PG_SETTINGS, install=True)
+    redis = RedisServer(workdir / "redis", install=True)
     started = time.monotonic()
     try:
         env = {

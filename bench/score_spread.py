@@ -5,7 +5,7 @@ This runs the offline backend over the demo episodes (demo/transcripts, each in 
 own detected language) and the QMSum validation meetings (one segment per turn,
 English) and prints the minimum, median and maximum of the overall score and of each
 part, per set. The calibration it checks is described in
-`articles/summarization/scoring.py`; the aim is a spread (max - min) of at least 3
+`digests/scoring.py`; the aim is a spread (max - min) of at least 3
 points in each set, meetings low on novelty and relevance, news shows high on both.
 
     .venv/bin/python bench/score_spread.py [--data DIR] [--episodes] [--no-write]
@@ -25,9 +25,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from summary_quality import DEFAULT_DATA, REPORT, load, replace_block, transcript_input  # noqa: E402
 
-from articles.ingestion.transcripts import parse_transcript  # noqa: E402
-from articles.summarization.base import SCORE_PARTS, DigestData, TranscriptInput  # noqa: E402
-from articles.summarization.extractive import ExtractiveSummarizer, detect_language  # noqa: E402
+from digests.base import SCORE_PARTS, DigestData, TranscriptInput  # noqa: E402
+from digests.extractive import ExtractiveSummarizer, detect_language  # noqa: E402
+from ingestion.transcripts import parse_transcript  # noqa: E402
 
 DEMO = ROOT / "demo" / "transcripts"
 GOAL = 3.0  # the least spread (max - min) of the overall score in each set
@@ -111,7 +111,7 @@ Measured {dt.date.today().isoformat()} by `bench/score_spread.py`: the extractiv
 backend over the {demo} demo episodes (`demo/transcripts`, each in its own language)
 and the {meetings} QMSum validation meetings (one segment per turn, English). The score is
 the mean of its four parts; each density part is on a log scale around a middle
-density that scores 5, 3 points a doubling (`articles/summarization/scoring.py` says
+density that scores 5, 3 points a doubling (`digests/scoring.py` says
 why and gives the middles). The aim: scores at least {GOAL:.0f} points apart within each
 set, meetings low on novelty and relevance. Before this calibration the same
 episodes scored 4.9 to 7.0 (demo) and 2.2 to 6.7 (QMSum).

@@ -38,7 +38,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import launch_chromium, record_errors  # noqa: E402
+from testing.browser import launch_chromium, record_errors  # noqa: E402
 
 VIEWPORT = {"width": 1280, "height": 900}
 # A full page, cut at this height: Today runs long, and the top of it is what a reader

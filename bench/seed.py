@@ -86,7 +86,7 @@ class Copier:
 
 
 def make_sources(rng: random.Random, count: int, topics: list):
-    from articles.models import Source
+    from ingestion.models import Source
 
     kinds = [Source.Kind.PODCAST] * 20 + [Source.Kind.YOUTUBE] * 8 + [Source.Kind.RSS] * 2
     sources = []
@@ -151,7 +151,9 @@ class ArticleFactory:
         self.next_tagged_id = 1
 
     def batch(self, rng: random.Random, first_id: int, count: int, out: dict) -> None:
-        from articles.models import Article, Digest, Transcript
+        from articles.models import Article
+        from digests.models import Digest
+        from ingestion.models import Transcript
 
         for article_id in range(first_id, first_id + count):
             source = self.sources[(article_id * 7919) % len(self.sources)]
@@ -234,7 +236,7 @@ class ArticleFactory:
                     lines += [point[3], point[4]]
                 lines.append(digest["conclusion"])
                 summaries[digest["language"]].append("\n".join(x for x in lines if x))
-            # The search document, as articles.search.index.build_document() writes it.
+            # The search document, as search.index.build_document() writes it.
             out["documents"].append(
                 (
                     article_id, language, title, "\n".join(summaries["en"]),
@@ -333,7 +335,7 @@ class Vectorizer:
     def _work(self) -> None:
         from django.db import connections
 
-        from articles.search import index
+        from search import index
 
         try:
             while (chunk := self.queue.get()) is not None:
@@ -380,10 +382,12 @@ def seed(*, scale: float, words: int, rng_seed: int, progress: bool = True) -> d
     from taggit.models import Tag, TaggedItem
     from tqdm import tqdm
 
-    from articles.models import Article, Digest, KeyPoint, Source, Transcript
-    from articles.search.models import SearchDocument
+    from articles.models import Article
     from bench.textgen import TextGenerator
+    from digests.models import Digest, KeyPoint
     from favorites.models import Favorite
+    from ingestion.models import Source, Transcript
+    from search.models import SearchDocument
 
     total = max(100, round(ARTICLES * scale))
     readers = max(20, round(READERS * scale))
@@ -547,8 +551,8 @@ def seed(*, scale: float, words: int, rng_seed: int, progress: bool = True) -> d
 def check_documents(sample: int) -> None:
     """The documents written above must be what the search module itself would build."""
     from articles.models import Article
-    from articles.search import index
-    from articles.search.models import SearchDocument
+    from search import index
+    from search.models import SearchDocument
 
     build = getattr(index, "build_documents", None)
     if build is None:

@@ -42,16 +42,16 @@ from sumy.summarizers.lex_rank import LexRankSummarizer  # noqa: E402
 from sumy.summarizers.text_rank import TextRankSummarizer  # noqa: E402
 from sumy.utils import get_stop_words  # noqa: E402
 
-from articles.ingestion.transcripts import parse_transcript  # noqa: E402
-from articles.summarization.base import DigestData, TranscriptInput  # noqa: E402
-from articles.summarization.extractive import (  # noqa: E402
+from articles.transcript_data import Segment  # noqa: E402
+from digests.base import DigestData, TranscriptInput  # noqa: E402
+from digests.extractive import (  # noqa: E402
     ExtractiveSummarizer,
     detect_language,
     prepare,
     words_of,
 )
-from articles.summarization.writing import Lint, digest_lint  # noqa: E402
-from articles.transcript_data import Segment  # noqa: E402
+from digests.writing import Lint, digest_lint  # noqa: E402
+from ingestion.transcripts import parse_transcript  # noqa: E402
 
 DEFAULT_DATA = ROOT.parent / "shared" / "eval" / "qmsum-val"
 REPORT = ROOT / "docs" / "summary-quality.md"
@@ -483,7 +483,7 @@ These references are abstractive and short, so every extractive method scores lo
 absolute terms (the data's README puts an oracle that picks the best sentences near
 43 / 20); the margin over the baselines at equal length is what this measures. The
 summariser never sees the references. Its few weights (`TUNING` in
-`articles/summarization/extractive.py`) were set on this validation split with round
+`digests/extractive.py`) were set on this validation split with round
 values; the unseen test split of the same corpus is the check that they generalise.
 <!-- quality:end -->
 """
@@ -565,7 +565,7 @@ meeting's own noun phrases: the annotators name activities ("Discussion about...
 {activity["names"]} names and "present" in {activity["present"]}) that nobody says, and a
 name usually covers several sections.
 
-**How headings are made** (`articles/summarization/headings.py`): noun-phrase chunks of
+**How headings are made** (`digests/headings.py`): noun-phrase chunks of
 each section (runs of content words with one "of"/"for" or "de"/"du"/"à" inside, opening
 and closing on nouns), weighed by how much the section and, less and less, its neighbours
 say their words, times how much the whole episode says them (a subject runs over several
@@ -586,7 +586,7 @@ Some demo headings, as `make run` writes them:
 
 {chr(10).join(examples)}
 
-**Writing lint** (`articles/summarization/writing.py`): every heading, TL;DR sentence and
+**Writing lint** (`digests/writing.py`): every heading, TL;DR sentence and
 conclusion is checked for a fragment (under four words, or under ten with no verb),
 a lowercase start, no terminal punctuation, a word split by a caption break
 ("single- thread"), a leading filler ("So,", "Du coup,"), and for headings: 2-7 words,

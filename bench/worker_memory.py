@@ -20,32 +20,12 @@ import argparse
 import json
 import os
 import signal
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-
-
-def children(pid: int) -> list[int]:
-    """All descendants of `pid`, from /proc (no psutil needed)."""
-    parents: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        parents.setdefault(int(fields[1]), []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        for child in parents.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
 
 
 def peak_kib(pid: int) -> int:
@@ -90,10 +70,12 @@ def main() -> None:
     from django.core.management import call_command
     from django.db.models import Count
 
-    from articles import tasks
-    from articles.models import Article, Source
+    from articles.models import Article
     from bench.ingest_speed import feed, transcript
-    from tests.ingestion.servers import Response, serve
+    from ingestion import tasks
+    from ingestion.models import Source
+    from testing.http_servers import Response, serve
+    from testing.services import children, start_worker
 
     call_command("migrate", verbosity=0)
     Source.objects.filter(slug="worker-memory").delete()
@@ -114,16 +96,14 @@ def main() -> None:
             name="Worker memory", slug="worker-memory", feed_url=server.url("/feed.xml")
         )
         env = {**os.environ, "FETCH_ALLOW_HOSTS": "127.0.0.1"}
-        worker = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("celery")),
-                "-A", "newsroom", "worker", "--loglevel=WARNING", "--pool=prefork",
-                f"--concurrency={args.concurrency}", "--without-gossip", "--without-mingle",
-                "--without-heartbeat",
-            ],
-            cwd=ROOT,
-            env=env,
-        )  # fmt: skip
+        # Its output is ours: the JSON summary is the last line printed.
+        worker = start_worker(
+            env,
+            None,
+            concurrency=args.concurrency,
+            loglevel="WARNING",
+            options=["--without-heartbeat"],
+        )
         started = time.monotonic()
         try:
             time.sleep(3)  # the worker connects to the broker
@@ -132,8 +112,8 @@ def main() -> None:
                 finished = Article.objects.filter(source=source, status__in=done_states).count()
                 if finished >= args.episodes:
                     break
-                if worker.poll() is not None:
-                    raise SystemExit(f"the worker exited with {worker.returncode}")
+                if not worker.alive():
+                    raise SystemExit(f"the worker exited with {worker.handle.returncode}")
                 if time.monotonic() - started > args.timeout:
                     raise SystemExit(f"only {finished}/{args.episodes} episodes after the timeout")
                 time.sleep(0.5)
@@ -142,11 +122,7 @@ def main() -> None:
             peaks = {pid: peak_kib(pid) for pid in processes}
             shares = {pid: proportional_kib(pid) for pid in processes}
         finally:
-            worker.send_signal(signal.SIGTERM)
-            try:
-                worker.wait(60)
-            except subprocess.TimeoutExpired:
-                worker.kill()
+            worker.kill(signal.SIGTERM)
     statuses = dict(
         Article.objects.filter(source=source).values_list("status").annotate(n=Count("pk"))
     )

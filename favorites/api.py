@@ -15,9 +15,9 @@ from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
-from articles.api.pagination import CheckedCursorPagination
-from articles.api.serializers import ArticleSerializer
-from articles.api.views import LANG_PARAMETER, ConditionalGetMixin, LanguageMixin
+from api.pagination import CheckedCursorPagination
+from api.serializers import ArticleSerializer
+from api.views import LANG_PARAMETER, ConditionalGetMixin, LanguageMixin
 from articles.models import Article
 from favorites import services
 from favorites.models import Favorite

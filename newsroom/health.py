@@ -25,11 +25,20 @@ def _check_cache() -> str:
 
 
 def _check_broker() -> str:
-    if not settings.REDIS_URL:
+    url = settings.CELERY_BROKER_URL
+    if url == "memory://":
         return "eager (no broker configured)"
-    import redis
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        import redis
 
-    redis.Redis.from_url(settings.REDIS_URL, socket_timeout=1, socket_connect_timeout=1).ping()
+        redis.Redis.from_url(url, socket_timeout=1, socket_connect_timeout=1).ping()
+        return "ok"
+    # Another broker (RabbitMQ): one connection attempt, no retries, so that a dead
+    # broker costs the health check a second at most.
+    from kombu import Connection
+
+    with Connection(url, connect_timeout=1) as broker:
+        broker.ensure_connection(max_retries=0)
     return "ok"
 
 

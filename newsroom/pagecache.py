@@ -29,7 +29,7 @@ Signed-in readers
 
 Staff
     get every page rendered for them, never a stored one, and their renders are never
-    stored: an editor's article page carries the editor's desk (articles/desk.py), a
+    stored: an editor's article page carries the editor's desk (desk/desk.py), a
     banner and buttons for any article, published or not.
 
 Freshness
@@ -312,11 +312,11 @@ def _changed(sender, **kwargs):
 
 post_save.connect(_article_saved, sender="articles.Article", dispatch_uid="pagecache_article_s")
 post_delete.connect(_article_deleted, sender="articles.Article", dispatch_uid="pagecache_article_d")
-for _model in ("articles.Transcript", "articles.Digest"):
+for _model in ("ingestion.Transcript", "digests.Digest"):
     post_save.connect(_part_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_s")
     post_delete.connect(_part_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_d")
-post_save.connect(_key_point_changed, sender="articles.KeyPoint", dispatch_uid="pagecache_kp_s")
-post_delete.connect(_key_point_changed, sender="articles.KeyPoint", dispatch_uid="pagecache_kp_d")
+post_save.connect(_key_point_changed, sender="digests.KeyPoint", dispatch_uid="pagecache_kp_s")
+post_delete.connect(_key_point_changed, sender="digests.KeyPoint", dispatch_uid="pagecache_kp_d")
 post_save.connect(_tagged_item_changed, sender="taggit.TaggedItem", dispatch_uid="pagecache_ti_s")
 post_delete.connect(_tagged_item_changed, sender="taggit.TaggedItem", dispatch_uid="pagecache_ti_d")
 m2m_changed.connect(_tags_changed, sender="taggit.TaggedItem", dispatch_uid="pagecache_tags")
@@ -334,9 +334,9 @@ for _model in ("favorites.Favorite", "favorites.FeedToken"):
     post_save.connect(_reader_part_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_s")
     post_delete.connect(_reader_part_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_d")
 post_save.connect(_reader_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="pagecache_user")
-post_save.connect(_source_saved, sender="articles.Source", dispatch_uid="pagecache_source_s")
+post_save.connect(_source_saved, sender="ingestion.Source", dispatch_uid="pagecache_source_s")
 # Rare, and shown on many pages (names in cards, navigation): always.
-post_delete.connect(_changed, sender="articles.Source", dispatch_uid="pagecache_source_d")
+post_delete.connect(_changed, sender="ingestion.Source", dispatch_uid="pagecache_source_d")
 # A tag's French label (topics.TagLabel) shows wherever the tag does.
 for _model in ("topics.Topic", "taggit.Tag", "topics.TagLabel"):
     post_save.connect(_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_s")
@@ -673,7 +673,7 @@ class PageCacheMiddleware:
         user = getattr(request, "user", None)
         signed_in = bool(user is not None and user.is_authenticated)
         if signed_in and user.is_staff:
-            # Staff pages carry the editor's desk (articles/desk.py: any article with a
+            # Staff pages carry the editor's desk (desk/desk.py: any article with a
             # banner and buttons): never served from the cache, never stored in it.
             return None
         if (private and not signed_in) or _has_pending_messages(request):

@@ -54,8 +54,15 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # The apps, lowest first: each may import those above it, never those below
+    # (docs/architecture.md; tests/test_architecture.py checks it).
     "topics",
     "articles",
+    "digests",
+    "search",
+    "ingestion",
+    "archives",
+    "desk",
     "favorites",
 ]
 
@@ -140,10 +147,14 @@ PAGE_CACHE_TIMEOUT = env.int("PAGE_CACHE_TIMEOUT", default=600)
 # bench/run.py only: a hello-world view at /bench/hello, the ceiling pages are measured against.
 BENCH_HELLO = env.bool("BENCH_HELLO", default=False)
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+# The broker is Redis unless CELERY_BROKER_URL names another (RabbitMQ: amqp://...);
+# Redis stays the cache either way, and no task result is stored anywhere.
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="") or REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 # No broker configured: run tasks in-process so a laptop needs no services.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_ALWAYS_EAGER = env.bool(
+    "CELERY_TASK_ALWAYS_EAGER", default=CELERY_BROKER_URL == "memory://"
+)
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -171,11 +182,11 @@ CELERY_TASK_QUEUES = [
     Queue(name, routing_key=name) for name in ("default", "polling", "transcripts", "digests")
 ]
 CELERY_TASK_ROUTES = {
-    "articles.tasks.poll_due_sources": {"queue": "polling"},
-    "articles.tasks.poll_source": {"queue": "polling"},
-    "articles.tasks.retry_waiting_transcripts": {"queue": "polling"},
-    "articles.tasks.fetch_transcript": {"queue": "transcripts"},
-    "articles.tasks.make_digests": {"queue": "digests"},
+    "ingestion.tasks.poll_due_sources": {"queue": "polling"},
+    "ingestion.tasks.poll_source": {"queue": "polling"},
+    "ingestion.tasks.retry_waiting_transcripts": {"queue": "polling"},
+    "ingestion.tasks.fetch_transcript": {"queue": "transcripts"},
+    "digests.tasks.make_digests": {"queue": "digests"},
 }
 
 # --- Auth -----------------------------------------------------------------
@@ -298,7 +309,7 @@ FETCH_USER_AGENT = env.str(
     "FETCH_USER_AGENT", default="newsroom/0.1 (+https://github.com/newsroom; feed reader)"
 )
 # What one file may ask of the parsers within the byte caps above: structure, which
-# costs Python objects and time per piece (articles/ingestion/limits.py says why).
+# costs Python objects and time per piece (ingestion/limits.py says why).
 FEED_MAX_DEPTH = env.int("FEED_MAX_DEPTH", default=100)
 FEED_MAX_ELEMENTS = env.int("FEED_MAX_ELEMENTS", default=200_000)
 TRANSCRIPT_MAX_CUES = env.int("TRANSCRIPT_MAX_CUES", default=100_000)
@@ -335,7 +346,7 @@ AUTO_PUBLISH_MIN_SCORE = env.float("AUTO_PUBLISH_MIN_SCORE", default=5.5)
 AUTO_PUBLISH_MIN_GROUNDING = env.float("AUTO_PUBLISH_MIN_GROUNDING", default=0.8)
 
 # --- Search -------------------------------------------------------------------
-# Relevance ranks the newest this many matches of a query (articles/search/backends.py):
+# Relevance ranks the newest this many matches of a query (search/backends.py):
 # the cost of a search stays bounded however common its words are.
 SEARCH_WINDOW = env.int("SEARCH_WINDOW", default=300)
 

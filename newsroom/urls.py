@@ -36,7 +36,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("api/favorites/", include("favorites.api_urls")),
-    path("api/", include("articles.api.urls")),
+    path("api/", include("api.urls")),
     # One sitemap for both languages (it lists each page's /fr/ alternate itself): an
     # index of its sections, the articles' in pages, as no sitemap file may list more
     # than 50,000 addresses.
@@ -56,11 +56,12 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path("", include("articles.urls")),
+    path("", include("desk.urls")),
+    path("archives/", include("archives.urls")),
     path("", include("favorites.urls")),
     path("accounts/", include("favorites.accounts.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("search/", include("articles.search.urls")),
-    path("topics/", include("topics.urls")),
+    path("search/", include("search.urls")),
     prefix_default_language=False,
 )
 

@@ -164,11 +164,11 @@ def editor(db, django_user_model):
 # restores the database (Django would then use another connection for it).
 @pytest.fixture
 def browser(transactional_db):
-    """Debian's Chromium, headless, through Playwright (see tests/browser_support.py).
+    """Debian's Chromium, headless, through Playwright (see testing/browser.py).
 
     Without Chromium the test is skipped, except in CI, where that is a failure.
     """
-    from tests.browser_support import CHROMIUM, launch_chromium
+    from testing.browser import CHROMIUM, launch_chromium
 
     if not Path(CHROMIUM).exists():
         message = f"{CHROMIUM} is missing (apt-get install chromium)"

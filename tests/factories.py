@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from articles.models import Article, Digest, KeyPoint, Source, Transcript
+from articles.models import Article
+from digests.models import Digest, KeyPoint
+from ingestion.models import Source, Transcript
 from topics.models import Topic
 
 _counter = itertools.count(1)

@@ -5,7 +5,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, transaction
 
-from articles.models import Article, Digest
+from articles.models import Article
+from digests.models import Digest
 from favorites.models import Favorite
 from tests.factories import make_article, make_digest, make_source
 

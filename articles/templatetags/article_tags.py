@@ -7,22 +7,11 @@ from dataclasses import dataclass
 
 from django import template
 from django.utils.translation import get_language
-from django.utils.translation import gettext_lazy as _
 
-from articles.models import Article, Digest
-from articles.score_explanation import ScoreExplanation, explain_score
+from articles.models import Article
 from topics.models import tag_label
 
 register = template.Library()
-
-# Labels for the parts of a score (articles.summarization.base.SCORE_PARTS); a part an
-# older or newer backend adds still shows, under its own key, rather than disappearing.
-SCORE_PART_LABELS = {
-    "substance": _("Substance"),
-    "novelty": _("Novelty"),
-    "clarity": _("Clarity"),
-    "relevance": _("Relevance"),
-}
 
 
 def _whole(seconds) -> int | None:
@@ -115,11 +104,6 @@ def clip(text, length) -> str:
     return (room or text[: length - 1]) + ELLIPSIS
 
 
-@register.filter
-def score_part_label(key) -> str:
-    return SCORE_PART_LABELS.get(key) or str(key).replace("_", " ").capitalize()
-
-
 @dataclass(frozen=True)
 class ShownTag:
     name: str  # what search finds it by
@@ -139,25 +123,15 @@ def shown_tags(article: Article) -> list[ShownTag]:
 
 
 @register.simple_tag
-def digest_for(article: Article) -> Digest | None:
+def digest_for(article: Article):
     """The digest to show on a card: in the reader's language when there is one
     (Article.digest_for, from the rows ArticleQuerySet.for_cards() prefetches)."""
     return article.digest_for((get_language() or "en")[:2])
 
 
 @register.simple_tag
-def article_score(article: Article, digest: Digest | None):
+def article_score(article: Article, digest):
     """The score shown for an article: an editor's override wins over the computed score."""
     if digest is not None and digest.effective_score is not None:
         return digest.effective_score
     return article.score
-
-
-@register.simple_tag
-def score_explanation(digest: Digest | None) -> ScoreExplanation | None:
-    """Why the digest's parts give the score they do, in words, in the active language
-    (articles/score_explanation.py); None when the digest has no parts."""
-    if digest is None or not digest.score_parts:
-        return None
-    score = float(digest.score) if digest.score is not None else None
-    return explain_score(digest.score_parts, score)

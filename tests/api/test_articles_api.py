@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.http import http_date
 from rest_framework.throttling import AnonRateThrottle
 
-from articles.models import Article, Source
+from articles.models import Article
+from ingestion.models import Source
 from tests.factories import make_article, make_digest, make_source
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ import pytest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
 from articles.models import Article, KeyPoint  # noqa: E402
-from tests.browser_support import record_errors  # noqa: E402
+from testing.browser import record_errors  # noqa: E402
 from topics.models import Topic  # noqa: E402
 
 pytest.importorskip("playwright.sync_api")

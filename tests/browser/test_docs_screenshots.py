@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.browser_support import CHROMIUM
+from testing.browser import CHROMIUM
 
 ROOT = Path(settings.BASE_DIR)
 SCRIPT = ROOT / "bench" / "screenshots.py"

@@ -13,7 +13,7 @@ import pytest
 from django.conf import settings
 
 from articles.models import Article
-from tests.browser_support import CHROMIUM, record_errors
+from testing.browser import CHROMIUM, record_errors
 from tests.factories import make_article, make_source
 
 # Playwright's sync API runs an event loop in this thread; the test's own database

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from favorites.models import Favorite
+from testing.browser import CHROMIUM, record_errors
 from tests.accounts import confirm_link, mail_tasks_in_process, mails_to  # noqa: F401
-from tests.browser_support import CHROMIUM, record_errors
 from tests.factories import make_article
 
 # Playwright's sync API runs an event loop in this thread; the test's own database

@@ -3,8 +3,8 @@
 import pytest
 from django.contrib.auth.models import Permission
 
-from articles import services
 from articles.models import Article
+from digests import services
 from tests.factories import make_article
 from tests.readers import PASSWORD, _fast_password_hashing, reader  # noqa: F401
 

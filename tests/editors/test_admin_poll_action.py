@@ -6,8 +6,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from articles.models import Article
+from testing.http_servers import serve
 from tests.factories import make_source
-from tests.ingestion.servers import serve
 from tests.pipeline.feeds import podcast_feed
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ def test_poll_now_queues_the_poll_and_fetches_nothing_in_the_request(
         source = make_source(feed_url=server.url("/feed.xml"))
         with django_capture_on_commit_callbacks(execute=False) as queued:
             response = client.post(
-                reverse("admin:articles_source_changelist"),
+                reverse("admin:ingestion_source_changelist"),
                 {"action": "poll_now", "_selected_action": [source.pk]},
                 follow=True,
             )

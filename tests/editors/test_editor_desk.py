@@ -1,4 +1,4 @@
-"""The editor's desk on the article page (articles/desk.py).
+"""The editor's desk on the article page (desk/desk.py).
 
 Editors open any article's page, whatever its status, with a banner that says the
 status and why, and buttons that publish, send back to review and regenerate; readers
@@ -16,8 +16,11 @@ from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import reverse
 
-from articles import services
-from articles.models import Article, Digest, Transcript
+from articles import services as articles_services
+from articles.models import Article
+from digests import services as digests_services
+from digests.models import Digest
+from ingestion.models import Transcript
 from tests.factories import make_article
 
 DESK = "data-editor-desk"
@@ -100,7 +103,7 @@ def test_the_banner_says_recorded_reasons_in_words(editor_client, client):
     assert "feed: HTTP 503 from cdn.example.org" in html  # the detail, as recorded
 
     hidden = make_article()
-    services.articles_unpublish(article_ids=[hidden.pk])
+    articles_services.articles_unpublish(article_ids=[hidden.pk])
     html = editor_client.get(f"/fr/articles/{hidden.slug}/").content.decode()
     assert "Statut\u00a0: Masqué" in html
     assert "Un éditeur l’a dépublié." in html
@@ -109,7 +112,7 @@ def test_the_banner_says_recorded_reasons_in_words(editor_client, client):
 def test_the_banner_says_show_notes_and_grounding_shortfalls(editor_client):
     article = make_article(status=Article.Status.DIGESTED, score=8.0)
     Digest.objects.filter(article=article).update(from_show_notes=True, grounding=0.5)
-    services.article_apply_publish_rule(article=article)
+    digests_services.article_apply_publish_rule(article=article)
 
     html = editor_client.get(article.get_absolute_url()).content.decode()
 
@@ -209,7 +212,7 @@ def test_send_back_takes_it_off_the_site(editor_client):
     response = editor_client.post(action_url(article, "send_back"), follow=True)
 
     article.refresh_from_db()
-    assert (article.status, article.status_reason) == ("review", services.REASON_SENT_BACK)
+    assert (article.status, article.status_reason) == ("review", articles_services.REASON_SENT_BACK)
     html = response.content.decode()
     assert "Sent back to review: readers no longer see it." in html
     assert "Status: In review" in html
@@ -241,7 +244,7 @@ def test_regenerate_writes_the_digests_again(editor_client, review_article, monk
 def test_regenerate_without_a_transcript_says_so(editor_client, review_article, monkeypatch):
     Transcript.objects.filter(article=review_article).delete()
     queued = []
-    monkeypatch.setattr("articles.tasks.make_digests.delay", lambda *a, **k: queued.append(a))
+    monkeypatch.setattr("digests.tasks.make_digests.delay", lambda *a, **k: queued.append(a))
 
     response = editor_client.post(action_url(review_article, "regenerate"), follow=True)
 
@@ -270,7 +273,7 @@ def test_the_buttons_refuse_anyone_but_an_editor(
     monkeypatch,
 ):
     queued = []
-    monkeypatch.setattr("articles.tasks.make_digests.delay", lambda *a, **k: queued.append(a))
+    monkeypatch.setattr("digests.tasks.make_digests.delay", lambda *a, **k: queued.append(a))
     # Allowed to change articles, but not staff: no desk either.
     not_staff = django_user_model.objects.create_user("changer", "c@example.org", "x-Pa55-word")
     not_staff.user_permissions.add(
@@ -292,7 +295,7 @@ def test_the_buttons_refuse_anyone_but_an_editor(
 @pytest.mark.parametrize("action", ACTIONS)
 def test_the_buttons_need_the_csrf_token(editor, review_article, action, monkeypatch):
     queued = []
-    monkeypatch.setattr("articles.tasks.make_digests.delay", lambda *a, **k: queued.append(a))
+    monkeypatch.setattr("digests.tasks.make_digests.delay", lambda *a, **k: queued.append(a))
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     url = action_url(review_article, action)

@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from articles.models import Article
-from articles.templatetags.editor_tags import QUEUE_LENGTH, review_queue
+from desk.templatetags.editor_tags import QUEUE_LENGTH, review_queue
 from tests.factories import make_article
 
 INDEX = "/admin/"

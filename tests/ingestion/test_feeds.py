@@ -11,9 +11,9 @@ from pathlib import Path
 import feedparser
 import pytest
 
-from articles.ingestion import feeds
-from articles.ingestion.errors import FeedError, ParseError
-from articles.ingestion.feeds import (
+from ingestion import feeds
+from ingestion.errors import FeedError, ParseError
+from ingestion.feeds import (
     MAX_EPISODES,
     ParsedFeed,
     TranscriptLink,

@@ -10,14 +10,13 @@ import gzip
 import ipaddress
 import json
 import socket
-import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
 
-from articles.ingestion import fetch
-from articles.ingestion.fetch import (
+from ingestion import fetch
+from ingestion.fetch import (
     FetchError,
     FetchHTTPError,
     FetchRefused,
@@ -28,7 +27,7 @@ from articles.ingestion.fetch import (
     fetch_url,
     is_public_address,
 )
-from tests.ingestion.servers import (
+from testing.http_servers import (
     SAMPLE_RSS,
     MiB,
     Response,
@@ -202,10 +201,11 @@ def test_declared_length_over_the_cap_is_refused_upfront(server):
 
 def test_undeclared_length_is_cut_while_streaming(server):
     server.routes["/big"] = huge_body(100 * MiB, declare_length=False)
-    started = time.monotonic()
     with pytest.raises(FetchTooLarge, match="more than the 1048576-byte limit"):
         fetch_url(server.url("/big"), allow_hosts=LOCAL, max_bytes=MiB)
-    assert time.monotonic() - started < 5
+    # The client hung up near the cap instead of reading the body to its end (socket
+    # buffers let the server write a few MiB more before it notices).
+    assert server.bytes_sent("/big") < 50 * MiB
 
 
 def test_gzip_bomb_is_refused_on_decoded_size(server):
@@ -229,13 +229,14 @@ def test_body_exactly_at_the_cap_is_fine(server):
 @pytest.mark.parametrize("route", [trickle(interval=0.5), trickle_headers(interval=0.5)])
 def test_trickling_server_is_cut_at_the_deadline(server, route):
     server.routes["/slow"] = route
-    started = time.monotonic()
     with pytest.raises(FetchTimeout) as caught:
         fetch_url(server.url("/slow"), allow_hosts=LOCAL, timeout_total=1.5)
-    elapsed = time.monotonic() - started
-    assert 1.4 < elapsed < 3.5
     assert caught.value.transient is True
     assert "took longer than 1.5 s" in str(caught.value)
+    # Cut off, not waited out: at two bytes a second the whole answer (263 bytes or
+    # more) takes minutes; the server got to send only part of it. How soon the cut
+    # comes is measured by bench/fault_timing.py.
+    assert 0 < server.bytes_sent("/slow") < len(SAMPLE_RSS)
 
 
 def test_deadline_covers_the_whole_redirect_chain(server):
@@ -504,7 +505,7 @@ def test_refused_connection_is_a_transient_error():
 
 
 def test_garbage_instead_of_http_is_an_error(server):
-    from tests.ingestion.servers import RawResponse
+    from testing.http_servers import RawResponse
 
     server.routes["/junk"] = RawResponse(chunks=[b"\x00\x01 this is not HTTP\r\n\r\n"])
     with pytest.raises(FetchError):
@@ -611,10 +612,9 @@ def test_https_to_http_redirect_is_refused_end_to_end(tls_files, server, monkeyp
 
 def test_https_trickle_is_cut_at_the_deadline(tls_files):
     with serve({"/slow": trickle(interval=0.5)}, tls=tls_files) as secure:
-        started = time.monotonic()
-        with pytest.raises(FetchTimeout):
+        with pytest.raises(FetchTimeout, match="took longer than 1 s"):
             fetch_url(secure.url("/slow"), allow_hosts=LOCAL, timeout_total=1.0)
-        assert time.monotonic() - started < 3
+        assert 0 < secure.bytes_sent("/slow") < len(SAMPLE_RSS)
 
 
 # ------------------------------------------------------------------------- odds and ends

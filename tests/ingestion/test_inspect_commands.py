@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from articles.ingestion import fetch
+from ingestion import fetch
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 FEEDS = ROOT / "tests" / "fixtures" / "feeds"

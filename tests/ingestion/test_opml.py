@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from defusedxml import ElementTree as SafeET
 
-from articles.ingestion.opml import OpmlError, OpmlOutline, build_opml, parse_opml
+from ingestion.opml import OpmlError, OpmlOutline, build_opml, parse_opml
 
 NESTED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0">

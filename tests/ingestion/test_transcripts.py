@@ -7,18 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingestion.errors import ParseError, TranscriptError
-from articles.ingestion.transcripts import (
+from articles.subtitles import segments_to_srt, segments_to_vtt
+from articles.transcript_data import ParsedTranscript, Segment
+from ingestion.errors import ParseError, TranscriptError
+from ingestion.transcripts import (
     FORMATS,
     TranscriptLink,
     choose_transcript,
     detect_format,
     parse_timestamp,
     parse_transcript,
-    segments_to_srt,
-    segments_to_vtt,
 )
-from articles.transcript_data import ParsedTranscript, Segment
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "transcripts"
 

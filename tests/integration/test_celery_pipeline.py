@@ -9,19 +9,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from articles.models import Article, Digest, IngestionLog, Transcript
+from articles.models import Article
+from testing.http_servers import Response, serve
+from testing.services import start_beat, start_worker, wait_until
 from tests.factories import make_source
-from tests.ingestion.servers import Response, serve
 from tests.integration.workers import (
     flush,
+    pipeline_counts,
+    poll_every_two_seconds,
     private_redis_url,
-    start_beat,
-    start_worker,
-    wait_until,
     worker_env,
 )
 from tests.pipeline.feeds import podcast_feed, transcript_vtt
@@ -33,27 +31,10 @@ pytestmark = [
 ]
 
 
-def _every_two_seconds() -> None:
-    every, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.filter(task="articles.tasks.poll_due_sources").update(
-        interval=every, last_run_at=None, enabled=True
-    )
-
-
-def _counts(source) -> dict[str, int]:
-    connection.close()  # see the workers' commits, not a stale snapshot
-    return {
-        "articles": Article.objects.filter(source=source).count(),
-        "polls": IngestionLog.objects.filter(source=source, outcome="ok").count(),
-        "transcripts": Transcript.objects.filter(article__source=source).count(),
-        "digests": Digest.objects.filter(article__source=source, status="ready").count(),
-    }
-
-
 def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(tmp_path, worker_id):
     redis_url = private_redis_url(worker_id)
     flush(redis_url)
-    _every_two_seconds()
+    poll_every_two_seconds()
     env = worker_env(redis_url)
     with serve() as server:
         base = server.url("").rstrip("/")
@@ -72,7 +53,7 @@ def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(t
         processes = [worker, beat]
         try:
             wait_until(
-                lambda: _counts(source)["digests"] == 2,
+                lambda: pipeline_counts(source)["digests"] == 2,
                 timeout=90,
                 what="two episodes digested",
                 logs=processes,
@@ -80,17 +61,17 @@ def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(t
             # The feed gains an episode; it must appear once, whatever happens to workers.
             server.routes["/feed.xml"] = podcast_feed(base, 3)
             worker.kill()
-            polls_before = _counts(source)["polls"]
+            polls_before = pipeline_counts(source)["polls"]
             worker = start_worker(env, tmp_path / "worker2.log", name="w2")
             processes[0] = worker
             wait_until(
-                lambda: _counts(source)["digests"] == 3,
+                lambda: pipeline_counts(source)["digests"] == 3,
                 timeout=90,
                 what="the third episode digested after the restart",
                 logs=processes,
             )
             wait_until(
-                lambda: _counts(source)["polls"] >= polls_before + 2,
+                lambda: pipeline_counts(source)["polls"] >= polls_before + 2,
                 timeout=60,
                 what="two more polls",
                 logs=processes,
@@ -100,7 +81,7 @@ def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(t
                 process.kill()
             flush(redis_url)
 
-    counts = _counts(source)
+    counts = pipeline_counts(source)
     assert counts["articles"] == 3
     assert counts["transcripts"] == 3
     assert counts["digests"] == 3

@@ -10,15 +10,14 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from testing.http_servers import Response, serve
+from testing.services import start_beat, start_worker, wait_until
 from tests.factories import make_source
-from tests.ingestion.servers import Response, serve
-from tests.integration.test_celery_pipeline import _counts, _every_two_seconds
 from tests.integration.workers import (
     flush,
+    pipeline_counts,
+    poll_every_two_seconds,
     private_redis_url,
-    start_beat,
-    start_worker,
-    wait_until,
     worker_env,
 )
 from tests.pipeline.feeds import podcast_feed, transcript_vtt
@@ -33,7 +32,7 @@ pytestmark = [
 def test_workers_on_separate_queues_complete_the_pipeline_together(tmp_path, worker_id):
     redis_url = private_redis_url(worker_id)
     flush(redis_url)
-    _every_two_seconds()
+    poll_every_two_seconds()
     env = worker_env(redis_url)
     with serve() as server:
         base = server.url("").rstrip("/")
@@ -52,21 +51,24 @@ def test_workers_on_separate_queues_complete_the_pipeline_together(tmp_path, wor
         processes = [polling, beat]
         try:
             wait_until(
-                lambda: _counts(source)["articles"] == 2 and _counts(source)["polls"] >= 2,
+                lambda: (
+                    pipeline_counts(source)["articles"] == 2
+                    and pipeline_counts(source)["polls"] >= 2
+                ),
                 timeout=90,
                 what="the polling worker to store both episodes",
                 logs=processes,
             )
             # The polling worker leaves transcripts and digests to their own queues.
             time.sleep(3)
-            assert _counts(source)["transcripts"] == 0
-            assert _counts(source)["digests"] == 0
+            assert pipeline_counts(source)["transcripts"] == 0
+            assert pipeline_counts(source)["digests"] == 0
             stages = start_worker(
                 env, tmp_path / "stages.log", name="stages", queues="transcripts,digests"
             )
             processes.append(stages)
             wait_until(
-                lambda: _counts(source)["digests"] == 2,
+                lambda: pipeline_counts(source)["digests"] == 2,
                 timeout=90,
                 what="the stages worker to fetch transcripts and write digests",
                 logs=processes,
@@ -77,12 +79,12 @@ def test_workers_on_separate_queues_complete_the_pipeline_together(tmp_path, wor
             flush(redis_url)
     # "Task <name>[<id>] received" in a worker's log: what it actually ran (its banner
     # lists every registered task without an id).
-    assert "articles.tasks.poll_source[" in polling.output()
-    assert "articles.tasks.make_digests[" not in polling.output()
-    assert "articles.tasks.fetch_transcript[" not in polling.output()
-    assert "articles.tasks.make_digests[" in stages.output()
-    assert "articles.tasks.poll_source[" not in stages.output()
-    assert _counts(source) | {"polls": 0} == {
+    assert "ingestion.tasks.poll_source[" in polling.output()
+    assert "digests.tasks.make_digests[" not in polling.output()
+    assert "ingestion.tasks.fetch_transcript[" not in polling.output()
+    assert "digests.tasks.make_digests[" in stages.output()
+    assert "ingestion.tasks.poll_source[" not in stages.output()
+    assert pipeline_counts(source) | {"polls": 0} == {
         "articles": 2,
         "polls": 0,
         "transcripts": 2,

@@ -1,4 +1,5 @@
-"""Start real Celery workers and beats against the test database and a private Redis DB.
+"""Real Celery workers and beats (testing/services.py) against the test database and a
+private Redis DB, and what the pipeline tests read back from the database.
 
 Each xdist worker uses its own Redis database number, so parallel tests never see
 each other's queues.
@@ -6,20 +7,18 @@ each other's queues.
 
 from __future__ import annotations
 
+import contextlib
 import os
-import signal
-import subprocess
-import sys
-import time
-from collections.abc import Callable
-from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from django.conf import settings
 from django.db import connection
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-ROOT = Path(__file__).resolve().parents[2]
+from articles.models import Article
+from digests.models import Digest
+from ingestion.models import IngestionLog, Transcript
 
 
 def private_redis_url(worker_id: str) -> str:
@@ -29,6 +28,9 @@ def private_redis_url(worker_id: str) -> str:
 
 
 def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
+    """The environment of a worker or beat: the test database, `redis_url` as cache and
+    broker (unless `extra` names another CELERY_BROKER_URL), feeds on 127.0.0.1 allowed
+    and every digest published."""
     db = connection.settings_dict
     database_url = (
         f"postgres://{db['USER'] or 'postgres'}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}"
@@ -45,6 +47,8 @@ def worker_env(redis_url: str, **extra: str) -> dict[str, str]:
         "CACHE_KEY_PREFIX": f"it-{redis_url.rsplit('/', 1)[-1]}",
         "DJANGO_SETTINGS_MODULE": "newsroom.settings",
     }
+    # The test run's own broker must not leak into the workers': `redis_url` is theirs.
+    env.pop("CELERY_BROKER_URL", None)
     env.update(extra)
     return env
 
@@ -53,81 +57,33 @@ def flush(redis_url: str) -> None:
     redis.Redis.from_url(redis_url).flushdb()
 
 
-class Process:
-    def __init__(self, args: list[str], env: dict[str, str], log: Path) -> None:
-        self.log = log
-        self.handle = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "newsroom", *args],
-            cwd=ROOT,
-            env=env,
-            stdout=log.open("ab"),
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-
-    def kill(self, sig: int = signal.SIGKILL) -> None:
-        if self.handle.poll() is None:
-            os.killpg(self.handle.pid, sig)
-        try:
-            self.handle.wait(30)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.handle.pid, signal.SIGKILL)
-            self.handle.wait(10)
-
-    def output(self) -> str:
-        return self.log.read_text(errors="replace")
-
-
-def start_worker(
-    env: dict[str, str],
-    log: Path,
-    *,
-    name: str = "w1",
-    concurrency: int = 1,
-    queues: str = "",
-) -> Process:
-    """A worker; `queues` ("polling,default") limits what it consumes (default: all)."""
-    return Process(
-        [
-            "worker",
-            *(["-Q", queues] if queues else []),
-            "--loglevel=INFO",
-            f"--concurrency={concurrency}",
-            "--pool=prefork",
-            "-n",
-            f"{name}@%h",
-            "--without-gossip",
-            "--without-mingle",
-        ],
-        env,
-        log,
+def poll_every_two_seconds() -> None:
+    """Beat's schedule of due-source polls, every two seconds instead of every minute."""
+    every, _ = IntervalSchedule.objects.get_or_create(every=2, period=IntervalSchedule.SECONDS)
+    PeriodicTask.objects.filter(task="ingestion.tasks.poll_due_sources").update(
+        interval=every, last_run_at=None, enabled=True
     )
 
 
-def start_beat(env: dict[str, str], log: Path, schedule: Path) -> Process:
-    return Process(
-        [
-            "beat",
-            "--loglevel=INFO",
-            "-s",
-            str(schedule),
-            "--scheduler",
-            "django_celery_beat.schedulers:DatabaseScheduler",
-            "--max-interval",
-            "1",
-        ],
-        env,
-        log,
-    )
+def pipeline_counts(source) -> dict[str, int]:
+    """What the workers made of `source`: articles, successful polls, transcripts and
+    ready digests, read from their commits."""
+    connection.close()  # see the workers' commits, not a stale snapshot
+    return {
+        "articles": Article.objects.filter(source=source).count(),
+        "polls": IngestionLog.objects.filter(source=source, outcome="ok").count(),
+        "transcripts": Transcript.objects.filter(article__source=source).count(),
+        "digests": Digest.objects.filter(article__source=source, status="ready").count(),
+    }
 
 
-def wait_until(
-    condition: Callable[[], bool], *, timeout: float, what: str, logs: list[Process] = ()
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    details = "\n".join(p.output()[-3000:] for p in logs)
-    raise AssertionError(f"timed out waiting for {what}\n{details}")
+def purge_queues(broker_url: str) -> None:
+    """Empty the project's queues on a broker other than our private Redis database
+    (RabbitMQ), so that no message left by an earlier run reaches this run's workers."""
+    from kombu import Connection
+
+    with Connection(broker_url, connect_timeout=3) as broker:
+        for queue in settings.CELERY_TASK_QUEUES:
+            # A channel each: purging a queue that was never declared closes its channel.
+            with broker.channel() as channel, contextlib.suppress(*broker.channel_errors):
+                channel.queue_purge(queue.name)

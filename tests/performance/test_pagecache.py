@@ -20,8 +20,10 @@ from django.test import Client
 from django.utils import timezone
 
 from articles import services
-from articles.models import Article, KeyPoint, Source
+from articles.models import Article
+from digests.models import KeyPoint
 from favorites.models import Favorite
+from ingestion.models import Source
 from newsroom import pagecache
 from tests.factories import make_article
 from tests.performance.conftest import PASSWORD
@@ -142,7 +144,7 @@ def _edit_through_admin_form(editor_client, article: Article, title: str) -> Non
 
 def _edit_key_point_through_admin(editor_client, article: Article, heading: str) -> None:
     digest = article.digests.get()
-    url = f"/admin/articles/digest/{digest.pk}/change/"
+    url = f"/admin/digests/digest/{digest.pk}/change/"
     page = editor_client.get(url)
     assert page.status_code == 200
     data = form_data(page.content, "digest_form")

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 
-from articles.models import Source
-from tests.ingestion.servers import Response, serve, status
+from ingestion.models import Source
+from testing.http_servers import Response, serve, status
 from tests.pipeline.feeds import podcast_feed
 
 pytestmark = pytest.mark.django_db

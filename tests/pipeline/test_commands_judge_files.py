@@ -100,7 +100,7 @@ def test_a_broken_feed_is_not_ingested(capsys, tmp_path):
 
 
 def test_items_recovered_from_broken_xml_are_kept_with_a_warning(capsys, tmp_path):
-    from articles.models import IngestionLog
+    from ingestion.models import IngestionLog
 
     source = make_source(slug="half-broken")
     feed = tmp_path / "half.xml"

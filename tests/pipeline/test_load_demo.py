@@ -19,7 +19,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles.models import Article, Digest, KeyPoint, Source, Transcript
+from articles.models import Article
+from digests.models import Digest, KeyPoint
+from ingestion.models import Source, Transcript
 from topics.models import Topic
 
 DEMO = Path(settings.BASE_DIR) / "demo"

@@ -12,10 +12,13 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from articles import services
-from articles.models import Article, Digest, IngestionLog, Source, Transcript
+from articles.models import Article
+from digests.models import Digest
+from ingestion import pipeline
+from ingestion import services as ingestion_services
+from ingestion.models import IngestionLog, Source, Transcript
+from testing.http_servers import Response, conditional, serve, status
 from tests.factories import make_source
-from tests.ingestion.servers import Response, conditional, serve, status
 from tests.pipeline.feeds import podcast_feed, transcript_vtt
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +41,9 @@ def _routes(base: str, episodes: int = 2, **kw) -> dict:
 def test_poll_creates_each_episode_once_and_re_polling_adds_nothing():
     with serve() as server:
         server.routes.update(_routes(server.url("").rstrip("/")))
-        source = services.source_create(feed_url=server.url("/feed.xml"), kind="podcast")
-        first = services.source_poll(source=source)
-        second = services.source_poll(source=source)
+        source = ingestion_services.source_create(feed_url=server.url("/feed.xml"), kind="podcast")
+        first = ingestion_services.source_poll(source=source)
+        second = ingestion_services.source_poll(source=source)
 
     assert first.error == "" and len(first.new_article_ids) == 2
     assert second.new_article_ids == [] and second.seen == 2
@@ -61,8 +64,8 @@ def test_conditional_get_costs_nothing_the_second_time():
         base = server.url("").rstrip("/")
         server.routes["/feed.xml"] = conditional(podcast_feed(base, 1))
         source = make_source(feed_url=server.url("/feed.xml"))
-        services.source_poll(source=source)
-        result = services.source_poll(source=source)
+        ingestion_services.source_poll(source=source)
+        result = ingestion_services.source_poll(source=source)
         second_request = server.requests[-1]
     assert result.outcome == IngestionLog.Outcome.NOT_MODIFIED
     assert second_request.header("if-none-match") == '"v1"'
@@ -75,8 +78,8 @@ def test_new_episode_goes_through_transcript_digest_and_publish_rule(settings):
     with serve() as server:
         server.routes.update(_routes(server.url("").rstrip("/"), 1))
         source = make_source(feed_url=server.url("/feed.xml"))
-        result = services.source_poll(source=source)
-        services.articles_process(article_ids=result.new_article_ids)
+        result = ingestion_services.source_poll(source=source)
+        pipeline.articles_process(article_ids=result.new_article_ids)
 
     article = Article.objects.get(source=source)
     transcript = article.transcript
@@ -98,8 +101,8 @@ def test_strict_publish_rule_sends_article_to_review(settings):
     with serve() as server:
         server.routes.update(_routes(server.url("").rstrip("/"), 1))
         source = make_source(feed_url=server.url("/feed.xml"))
-        result = services.source_poll(source=source)
-        services.articles_process(article_ids=result.new_article_ids)
+        result = ingestion_services.source_poll(source=source)
+        pipeline.articles_process(article_ids=result.new_article_ids)
     article = Article.objects.get(source=source)
     assert article.status == Article.Status.REVIEW
     assert "below 10" in article.status_reason
@@ -112,8 +115,8 @@ def test_episode_without_transcript_uses_show_notes_and_is_never_auto_published(
         base = server.url("").rstrip("/")
         server.routes["/feed.xml"] = podcast_feed(base, 1, with_transcripts=False)
         source = make_source(feed_url=server.url("/feed.xml"))
-        result = services.source_poll(source=source)
-        services.articles_process(article_ids=result.new_article_ids)
+        result = ingestion_services.source_poll(source=source)
+        pipeline.articles_process(article_ids=result.new_article_ids)
     article = Article.objects.get(source=source)
     assert article.transcript.origin == Transcript.Origin.DESCRIPTION
     steps = {p["step"]: p["outcome"] for p in article.transcript.provenance}
@@ -130,10 +133,10 @@ def test_dead_transcript_link_leaves_a_visible_needs_transcript_state():
         server.routes["/feed.xml"] = podcast_feed(base, 1)
         server.routes["/t/1.vtt"] = status(404)
         source = make_source(feed_url=server.url("/feed.xml"))
-        result = services.source_poll(source=source)
+        result = ingestion_services.source_poll(source=source)
         # Short show notes: nothing to fall back on.
         Article.objects.update(description_html="<p>Short.</p>")
-        services.articles_process(article_ids=result.new_article_ids)
+        pipeline.articles_process(article_ids=result.new_article_ids)
     article = Article.objects.get(source=source)
     assert article.status == Article.Status.NEEDS_TRANSCRIPT
     assert "404" in article.status_reason
@@ -148,9 +151,9 @@ def test_broken_feed_is_recorded_on_the_source_with_back_off_and_others_go_on():
         broken = make_source(feed_url=server.url("/broken.xml"))
         good = make_source(feed_url=server.url("/feed.xml"))
         before = timezone.now()
-        services.source_poll(source=broken)
-        services.source_poll(source=broken)
-        services.source_poll(source=good)
+        ingestion_services.source_poll(source=broken)
+        ingestion_services.source_poll(source=broken)
+        ingestion_services.source_poll(source=good)
 
     broken.refresh_from_db()
     assert broken.consecutive_failures == 2
@@ -167,7 +170,7 @@ def test_refused_address_is_an_error_on_the_source(settings):
     with serve() as server:
         server.routes["/feed.xml"] = b"<rss/>"
         source = make_source(feed_url=server.url("/feed.xml"))
-        services.source_poll(source=source)
+        ingestion_services.source_poll(source=source)
         assert server.hits() == 0
     source.refresh_from_db()
     assert "refused" in source.last_error
@@ -177,8 +180,8 @@ def test_claiming_due_sources_never_hands_one_out_twice():
     due = make_source(next_poll_at=timezone.now() - timedelta(minutes=1))
     make_source(next_poll_at=timezone.now() + timedelta(hours=1))
     make_source(next_poll_at=timezone.now() - timedelta(minutes=1), active=False)
-    assert services.sources_claim_due() == [due.pk]
-    assert services.sources_claim_due() == []
+    assert ingestion_services.sources_claim_due() == [due.pk]
+    assert ingestion_services.sources_claim_due() == []
 
 
 def test_poll_command_and_tasks_chain_in_eager_mode(
@@ -191,7 +194,7 @@ def test_poll_command_and_tasks_chain_in_eager_mode(
     monkeypatch.setattr(app.conf, "task_eager_propagates", True)
     settings.AUTO_PUBLISH_MIN_SCORE = 0
     settings.AUTO_PUBLISH_MIN_GROUNDING = 0
-    from articles.tasks import poll_due_sources
+    from ingestion.tasks import poll_due_sources
 
     with serve() as server:
         server.routes.update(_routes(server.url("").rstrip("/"), 2))
@@ -228,12 +231,12 @@ def test_an_old_back_catalogue_is_skipped_past_the_per_poll_limit(settings):
     settings.INGEST_MAX_NEW_PER_POLL = 3
     source = make_source()
     data = podcast_feed("https://example.org", 8, with_transcripts=False)
-    result = services.source_poll(source=source, data=data)
+    result = ingestion_services.source_poll(source=source, data=data)
     # Episode n is n hours old: the three newest are kept.
     kept = sorted(Article.objects.filter(source=source).values_list("guid", flat=True))
     assert kept == ["test-episode-1", "test-episode-2", "test-episode-3"]
     assert result.skipped == 5
     assert IngestionLog.objects.filter(source=source).latest().items_skipped == 5
     # Known episodes do not count against the limit on the next poll.
-    again = services.source_poll(source=source, data=data)
+    again = ingestion_services.source_poll(source=source, data=data)
     assert again.new_article_ids == [] and again.skipped == 5

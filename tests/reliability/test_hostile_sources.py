@@ -10,7 +10,6 @@ after is unaffected. The last test does the same through a real Celery worker.
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
 
 import pytest
@@ -18,11 +17,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from articles import services
-from articles.ingestion import feeds, fetch
-from articles.models import Article, Digest, IngestionLog, Transcript
-from tests.factories import make_source
-from tests.ingestion.servers import (
+from articles.models import Article
+from digests.models import Digest
+from ingestion import feeds, fetch, services
+from ingestion.models import IngestionLog, Transcript
+from testing import hostile_files
+from testing.http_servers import (
     MiB,
     Response,
     endless_redirects,
@@ -33,16 +33,18 @@ from tests.ingestion.servers import (
     trickle,
     with_content_type,
 )
-from tests.integration.workers import flush, private_redis_url, start_worker, worker_env
+from testing.services import start_worker
+from tests.factories import make_source
+from tests.integration.workers import flush, private_redis_url, worker_env
 from tests.pipeline.feeds import podcast_feed, transcript_vtt
 from tests.reliability.faults import eventually, ping, send_task, wait_for
 
 pytestmark = pytest.mark.django_db
 
-# Small enough that the trickling server costs the suite only a few seconds, and the
-# bound every poll below is held to (plus room for a slow CI machine).
+# Small enough that the trickling server costs the suite only a few seconds. How long
+# a hostile poll takes is measured by bench/fault_timing.py; the tests check what the
+# poll ends with (a slow machine is not a fault).
 TOTAL_TIMEOUT = 3
-SLACK = 4
 
 GOOD_FEED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0"><channel>
@@ -80,37 +82,6 @@ EXTERNAL_ENTITY = b"""<?xml version="1.0"?>
 HTML_PAGE = b"""<!doctype html><html><head><title>Welcome</title></head>
 <body><h1>Our podcast</h1><p>Subscribe in your favourite app!</p></body></html>
 """
-
-
-def _huge_feed(items: int) -> bytes:
-    entries = "".join(
-        f'<item><title>Episode {n}</title><guid isPermaLink="false">big-{n}</guid>'
-        f"<link>http://127.0.0.1/big/{n}</link></item>"
-        for n in range(items)
-    )
-    return (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>Ten thousand</title>'
-        f"<link>http://127.0.0.1/</link><description>big</description>{entries}</channel></rss>"
-    ).encode()
-
-
-def _transcript_of(size: int) -> bytes:
-    """A well-formed WebVTT file of about `size` bytes (so only its size is hostile)."""
-    cues, t, total = ["WEBVTT", ""], 0, 0
-    while total < size:
-        # Each cue says something new: repeated lines would be merged as rolling captions.
-        line = f"Point {t // 3}: accelerators, open weights and the new rules for models."
-        cue = f"{_ts(t)} --> {_ts(t + 3)}\n<v Host>{line}\n"
-        cues.append(cue)
-        total += len(cue) + 1
-        t += 3
-    return "\n".join(cues).encode()
-
-
-def _ts(seconds: int) -> str:
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    return f"{h:02d}:{m:02d}:{s:02d}.000"
 
 
 # name -> (route, a phrase the recorded error must contain)
@@ -155,12 +126,6 @@ def server():
         yield running
 
 
-def _timed_poll(source) -> tuple[services.PollResult, float]:
-    started = time.monotonic()
-    result = services.source_poll(source=source)
-    return result, time.monotonic() - started
-
-
 def _assert_good_source_unaffected(server) -> None:
     good = make_source(feed_url=server.url("/good.xml"))
     result = services.source_poll(source=good)
@@ -177,9 +142,8 @@ def test_hostile_feed_is_refused_recorded_and_harmless(server, name):
     source = make_source(feed_url=server.url(f"/{name}"), poll_interval=timedelta(minutes=30))
     before = timezone.now()
 
-    result, elapsed = _timed_poll(source)
+    result = services.source_poll(source=source)
 
-    assert elapsed < TOTAL_TIMEOUT + SLACK, f"{name} held the poll for {elapsed:.1f} s"
     assert result.outcome == IngestionLog.Outcome.ERROR
     assert phrase in result.error
     assert "\n" not in result.error  # one readable line, not a traceback
@@ -216,10 +180,9 @@ def test_invalid_utf8_is_read_not_refused(server):
     server.routes["/latin.xml"] = with_content_type(body, "application/rss+xml; charset=utf-8")
     source = make_source(feed_url=server.url("/latin.xml"))
 
-    result, elapsed = _timed_poll(source)
+    result = services.source_poll(source=source)
 
     assert result.outcome == IngestionLog.Outcome.OK, result.error
-    assert elapsed < SLACK
     # Read as text in some encoding (the decoder falls back to windows-1252), never
     # stored as broken bytes: the title is valid Unicode that any page can render.
     title = Article.objects.get(source=source).title
@@ -229,11 +192,9 @@ def test_invalid_utf8_is_read_not_refused(server):
 
 
 def test_feed_of_ten_thousand_items_is_cut_to_the_episode_limit(server):
-    data = _huge_feed(10_000)
+    data = hostile_files.many_items_feed(10_000)
     # The parser, with its real limit, on the real feed: newest and oldest both survive.
-    started = time.monotonic()
     parsed = feeds.parse_feed(data)
-    assert time.monotonic() - started < 30
     guids = [episode.guid for episode in parsed.episodes]
     assert len(guids) == feeds.MAX_EPISODES == 5000
     assert guids[0] == "big-0" and guids[-1] == "big-9999"
@@ -243,14 +204,13 @@ def test_feed_of_ten_thousand_items_is_cut_to_the_episode_limit(server):
     server.routes["/big.xml"] = with_content_type(data, "application/rss+xml")
     source = make_source(feed_url=server.url("/big.xml"))
 
-    result, elapsed = _timed_poll(source)
+    result = services.source_poll(source=source)
 
     limit = settings.INGEST_MAX_NEW_PER_POLL
     assert result.outcome == IngestionLog.Outcome.OK, result.error
     assert Article.objects.filter(source=source).count() == limit
     log = IngestionLog.objects.get(source=source)
     assert log.items_new == limit and log.items_skipped == 5000 - limit
-    assert elapsed < 60, f"the 10,000-item feed took {elapsed:.1f} s"
     _assert_good_source_unaffected(server)
 
 
@@ -269,16 +229,13 @@ def _episode(server, transcript_route) -> Article:
 
 
 def test_five_megabyte_transcript_is_stored_within_bounds(server):
-    body = _transcript_of(5 * MiB)
+    body = hostile_files.long_vtt(5 * MiB)
     article = _episode(server, Response(body=body, content_type="text/vtt"))
 
-    started = time.monotonic()
     transcript = services.transcript_fetch(article=article)
-    elapsed = time.monotonic() - started
 
     assert transcript is not None and transcript.format == "vtt"
     assert len(body) >= 5 * MiB and len(transcript.segments) > 40_000
-    assert elapsed < 30, f"a 5 MB transcript took {elapsed:.1f} s"
     article.refresh_from_db()
     assert article.status == Article.Status.TRANSCRIBED
 
@@ -295,11 +252,8 @@ def test_five_megabyte_transcript_is_stored_within_bounds(server):
 def test_hostile_transcript_is_refused_and_the_refusal_recorded(server, route, phrase):
     article = _episode(server, route)
 
-    started = time.monotonic()
     transcript = services.transcript_fetch(article=article)
-    elapsed = time.monotonic() - started
 
-    assert elapsed < TOTAL_TIMEOUT + SLACK
     # The chain falls back to the show notes, marked as such (never auto-published),
     # and says why the feed's transcript was not used.
     assert transcript is not None
@@ -355,7 +309,7 @@ def test_worker_survives_hostile_sources_and_still_ingests_a_good_one(tmp_path, 
             # One process, hostile sources first: the good one is polled only after
             # the worker has been through all of them.
             for source in [*hostile, good]:
-                send_task(redis_url, "articles.tasks.poll_source", source.pk)
+                send_task(redis_url, "ingestion.tasks.poll_source", source.pk)
 
             def good_done() -> bool:
                 connection.close()

@@ -14,11 +14,16 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles import services, tasks
-from articles.models import Article, Digest, Transcript
+from articles import services as articles_services
+from articles.models import Article
+from digests import services as digests_services
+from digests.models import Digest
+from ingestion import services as ingestion_services
+from ingestion import tasks
+from ingestion.models import Transcript
 from newsroom.celery import app
+from testing.http_servers import Response, serve
 from tests.factories import make_source
-from tests.ingestion.servers import Response, serve
 from tests.pipeline.feeds import podcast_feed, transcript_vtt
 
 pytestmark = pytest.mark.django_db
@@ -50,20 +55,20 @@ def test_next_poll_resumes_episodes_whose_tasks_were_lost(
             )
         source = make_source(feed_url=server.url("/feed.xml"))
         # A poll whose tasks never ran: the rows exist, nothing else happened.
-        services.source_poll(source=source)
+        ingestion_services.source_poll(source=source)
         by_guid = {a.guid: a for a in Article.objects.filter(source=source)}
         long_ago = timezone.now() - timedelta(seconds=VISIBILITY + 60)
         # Episode 1 lost its transcript task long ago.
         Article.objects.filter(pk=by_guid["test-episode-1"].pk).update(created_at=long_ago)
         # Episode 2 was just found: its task may well still be queued, so it is left alone.
         # Episode 3 got its transcript long ago, then lost its digest task.
-        services.transcript_fetch(article=by_guid["test-episode-3"])
+        ingestion_services.transcript_fetch(article=by_guid["test-episode-3"])
         Transcript.objects.filter(article=by_guid["test-episode-3"]).update(updated_at=long_ago)
         # Episode 4's digest was written, then the worker died before the publish rule.
         fourth = by_guid["test-episode-4"]
-        services.transcript_fetch(article=fourth)
-        services.digest_make(article=fourth)
-        services.article_set_status(article=fourth, status=Article.Status.TRANSCRIBED)
+        ingestion_services.transcript_fetch(article=fourth)
+        digests_services.digest_make(article=fourth)
+        articles_services.article_set_status(article=fourth, status=Article.Status.TRANSCRIBED)
         Transcript.objects.filter(article=fourth).update(updated_at=long_ago)
 
         with django_capture_on_commit_callbacks(execute=True):

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import logging
 import signal
-import time
 
 import pytest
+import redis
 from django.urls import reverse
 
+import newsroom.cache
 from favorites.models import Favorite
 from newsroom.cache import FailOpenRedisCache
+from testing.services import RedisServer
 from tests.factories import make_article
-from tests.reliability.faults import RedisServer
+from tests.reliability.faults import redis_server
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +30,7 @@ PASSWORD = "correct-horse-battery-staple-42"
 @pytest.fixture
 def redis_cache(settings, tmp_path):
     """The default cache on a throwaway Redis, configured as production configures it."""
-    with RedisServer(tmp_path) as server:
+    with redis_server(tmp_path) as server:
         settings.CACHES = {
             "default": {
                 "BACKEND": "newsroom.cache.FailOpenRedisCache",
@@ -41,15 +43,15 @@ def redis_cache(settings, tmp_path):
         # The warning is rate-limited per process; start each test with a fresh minute.
         FailOpenRedisCache._last_warning = 0.0
         yield server
-        if server.handle is not None:
-            server.handle.send_signal(signal.SIGCONT)  # a frozen server must be able to die
+        if server.process is not None:
+            server.process.send_signal(signal.SIGCONT)  # a frozen server must be able to die
 
 
 def _break(server: RedisServer, how: str) -> None:
     if how == "killed":
         server.kill()
     else:
-        server.handle.send_signal(signal.SIGSTOP)
+        server.process.send_signal(signal.SIGSTOP)
 
 
 @pytest.fixture
@@ -59,33 +61,44 @@ def article(db):
 
 @pytest.mark.parametrize("how", ["killed", "frozen"])
 def test_reader_pages_answer_from_the_database_with_redis_down(
-    client, redis_cache, article, how, caplog
+    client, redis_cache, article, how, caplog, monkeypatch
 ):
     assert client.get("/healthz").json()["checks"]["cache"] == "ok"
+    # Every cache call that tried Redis and failed. The cool-off is stretched so that
+    # however slowly this machine renders, all of it falls within one cool-off.
+    failures: list[Exception] = []
+    warn = FailOpenRedisCache._warn
+    monkeypatch.setattr(
+        FailOpenRedisCache,
+        "_warn",
+        lambda cache, operation, exc: failures.append(exc) or warn(cache, operation, exc),
+    )
+    monkeypatch.setattr(newsroom.cache, "COOL_OFF_SECONDS", 3600.0)
     _break(redis_cache, how)
     pages = ["/", "/topics/", article.get_absolute_url(), reverse("feed_latest")]
     with caplog.at_level(logging.WARNING, logger="newsroom.cache"):
         for url in pages:
-            started = time.monotonic()
             response = client.get(url)
             assert response.status_code == 200, url
-            assert time.monotonic() - started < 5, f"{url} waited on the dead cache"
         assert article.title.encode() in client.get(article.get_absolute_url()).content
-
-        started = time.monotonic()
         health = client.get("/healthz")
-        elapsed = time.monotonic() - started
     body = health.json()
     # Degraded, not down: a load balancer keeps sending readers here.
     assert health.status_code == 200 and body["status"] == "ok"
     assert body["checks"]["database"] == "ok"
     assert body["checks"]["cache"].startswith("error")
-    assert elapsed < 5  # two cache calls, each bounded by the 0.5 s socket timeouts
+    # The dead Redis was tried once, and that one try ended by itself (refused, or cut
+    # by the socket timeout when frozen) rather than hanging; every later call of every
+    # page and of /healthz skipped it. How long that takes is measured by
+    # bench/fault_timing.py, not asserted here.
+    assert len(failures) == 1, failures
+    expected = redis.TimeoutError if how == "frozen" else redis.ConnectionError
+    assert isinstance(failures[0], expected), repr(failures[0])
     assert "cache unavailable" in caplog.text  # failing open is logged, once a minute
 
 
 def test_healthz_reports_a_dead_broker_separately(client, settings, redis_cache):
-    settings.REDIS_URL = redis_cache.url
+    settings.CELERY_BROKER_URL = redis_cache.url
     assert client.get("/healthz").json()["checks"]["broker"] == "ok"
     redis_cache.kill()
     body = client.get("/healthz").json()

@@ -1,9 +1,10 @@
 """Worker faults: processes killed, services restarted; nothing is lost or done twice.
 
 Real Celery workers and beats run as subprocesses against the PostgreSQL test
-database and a private Redis database (tests/integration/workers.py). Faults are
-real: SIGKILL and SIGTERM sent to worker processes, a redis-server of our own
-killed and started again, a PostgreSQL cluster of our own stopped and started.
+database and a private Redis database (tests/integration/workers.py and
+testing/services.py). Faults are real: SIGKILL and SIGTERM sent to worker processes,
+a redis-server of our own killed and started again, a PostgreSQL cluster of our own
+stopped and started.
 
 The Redis visibility_timeout is 2 h in production (settings.py). Here
 CELERY_VISIBILITY_TIMEOUT shortens it to a few seconds, so that a task whose
@@ -24,24 +25,20 @@ from django.db import connection
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
-from articles.models import Article, Digest, IngestionLog, Transcript
+from articles.models import Article
+from digests.models import Digest
+from ingestion.models import IngestionLog, Transcript
+from testing.http_servers import Request, Response, serve
+from testing.services import children, start_beat, start_worker
 from tests.factories import make_source
-from tests.ingestion.servers import Request, Response, serve
-from tests.integration.workers import (
-    flush,
-    private_redis_url,
-    start_beat,
-    start_worker,
-    worker_env,
-)
+from tests.integration.workers import flush, private_redis_url, worker_env
 from tests.pipeline.feeds import TOPICS, podcast_feed, transcript_vtt
 from tests.reliability.faults import (
-    RedisServer,
     eventually,
     ping,
-    pool_children,
     postgres_cluster,
     queued,
+    redis_server,
     send_task,
     unacked,
     wait_for,
@@ -117,12 +114,12 @@ def test_kill_9_mid_transcript_fetch_requeues_and_completes_once(tmp_path, broke
         source = make_source(feed_url=server.url("/feed.xml"))
         worker = start_worker(env, tmp_path / "worker.log")
         try:
-            send_task(broker, "articles.tasks.poll_source", source.pk)
+            send_task(broker, "ingestion.tasks.poll_source", source.pk)
             wait_for(lambda: transcript.calls == 1, timeout=60, what="the fetch", logs=[worker])
             # The pool process doing the fetch dies (the OOM killer, a segfault); the
             # worker's main process sees it lost and requeues the task at once
             # (acks_late + reject_on_worker_lost), without waiting for visibility_timeout.
-            [child] = pool_children(worker.handle.pid)
+            [child] = children(worker.pid, recursive=False)
             os.kill(child, signal.SIGKILL)
             wait_for(
                 lambda: _counts(source)["digests"] == 1,
@@ -189,7 +186,7 @@ def test_kill_9_of_a_whole_worker_mid_digest_redelivers_once(tmp_path, broker):
             )
             source = make_source(feed_url=server.url("/feed.xml"))
             workers.append(start_worker(env, tmp_path / "worker1.log"))
-            send_task(broker, "articles.tasks.poll_source", source.pk)
+            send_task(broker, "ingestion.tasks.poll_source", source.pk)
             wait_for(
                 lambda: len(llm.chat_requests) == 1,
                 timeout=60,
@@ -236,7 +233,7 @@ def test_sigterm_mid_task_finishes_it_and_leaves_the_next_step_queued(tmp_path, 
         source = make_source(feed_url=server.url("/feed.xml"))
         worker = start_worker(env, tmp_path / "worker.log")
         try:
-            send_task(broker, "articles.tasks.poll_source", source.pk)
+            send_task(broker, "ingestion.tasks.poll_source", source.pk)
             wait_for(lambda: transcript.calls == 1, timeout=60, what="the fetch", logs=[worker])
             # What systemd, Docker or Kubernetes send first: the main process only.
             os.kill(worker.handle.pid, signal.SIGTERM)
@@ -259,7 +256,7 @@ def test_sigterm_mid_task_finishes_it_and_leaves_the_next_step_queued(tmp_path, 
 
 def _poll_every_second() -> None:
     every, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-    PeriodicTask.objects.filter(task="articles.tasks.poll_due_sources").update(
+    PeriodicTask.objects.filter(task="ingestion.tasks.poll_due_sources").update(
         interval=every, last_run_at=None, enabled=True
     )
 
@@ -269,8 +266,8 @@ def test_redis_restart_while_polling_loses_no_episode(tmp_path):
     # The transcript of episode 2 is slow, so the worker is busy with it while the
     # task for episode 3 waits in Redis: the restart (no persistence) wipes that task.
     slow = SlowOnce(transcript_vtt(3).encode(), "text/vtt", hang=4)
-    with RedisServer(tmp_path) as redis_server, serve() as server:
-        env = worker_env(redis_server.url, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY))
+    with redis_server(tmp_path) as own_redis, serve() as server:
+        env = worker_env(own_redis.url, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY))
         base = server.url("").rstrip("/")
         server.routes["/feed.xml"] = podcast_feed(base, 1)
         for n in (1, 3):
@@ -296,9 +293,9 @@ def test_redis_restart_while_polling_loses_no_episode(tmp_path):
             )
             server.routes["/feed.xml"] = podcast_feed(base, 3)
             wait_for(lambda: slow.calls == 1, timeout=60, what="episode 2's fetch", logs=processes)
-            redis_server.kill()
+            own_redis.kill()
             time.sleep(1)
-            redis_server.start()  # same port, empty
+            own_redis.start()  # same port, empty
             wait_for(
                 lambda: _counts(source)["digests"] == 3,
                 timeout=120,
@@ -379,11 +376,11 @@ from datetime import timedelta
 from django.core.management import call_command
 from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
-from articles.models import Source
+from ingestion.models import Source
 
 call_command("migrate", verbosity=0)
 every, _ = IntervalSchedule.objects.get_or_create(every=1, period=IntervalSchedule.SECONDS)
-PeriodicTask.objects.filter(task="articles.tasks.poll_due_sources").update(
+PeriodicTask.objects.filter(task="ingestion.tasks.poll_due_sources").update(
     interval=every, last_run_at=None, enabled=True
 )
 Source.objects.create(
@@ -405,7 +402,9 @@ def test_postgres_restart_workers_reconnect_and_carry_on(tmp_path, broker):
         )
         server.routes["/t/2.vtt"] = slow
         pg.django(SEED.format(feed_url=server.url("/feed.xml")))
-        env = worker_env(broker, DATABASE_URL=pg.url, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY))
+        env = worker_env(
+            broker, DATABASE_URL=pg.database_url, CELERY_VISIBILITY_TIMEOUT=str(VISIBILITY)
+        )
 
         def published() -> int:
             sql = "SELECT count(*) FROM articles_article WHERE status = 'published'"

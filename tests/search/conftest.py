@@ -8,9 +8,9 @@ from django.db import connection
 from django.utils import translation
 
 from articles.models import Article
-from articles.search.analysis import stems
-from articles.search.backends import search_articles
-from articles.search.models import SearchDocument
+from search.analysis import stems
+from search.backends import search_articles
+from search.models import SearchDocument
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +29,7 @@ def found(query: str, queryset=None) -> list[str]:
 def assert_index_in_step() -> None:
     """Every document holds its article's current text, and (SQLite) FTS5 indexes
     exactly the stems of the documents, no more: no stale row was left behind."""
-    from articles.search.index import build_documents
+    from search.index import build_documents
 
     docs = {doc.pk: doc for doc in SearchDocument.objects.all()}
     expected = build_documents(Article.objects.values_list("pk", flat=True))

@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from articles.search.analysis import fold, stem, stems, words
-from articles.search.query import MAX_ATOMS, Atom, parse
+from search.analysis import fold, stem, stems, words
+from search.query import MAX_ATOMS, Atom, parse
 
 
 def test_words_are_stemmed_per_language_after_folding_accents():

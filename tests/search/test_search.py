@@ -9,10 +9,12 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.models import Article, Digest, KeyPoint, Source, Transcript
-from articles.search.backends import add_snippets, search_articles
-from articles.search.index import search_index_deferred, search_index_update
-from articles.search.models import SearchDocument
+from articles.models import Article
+from digests.models import Digest, KeyPoint
+from ingestion.models import Source, Transcript
+from search.backends import add_snippets, search_articles
+from search.index import search_index_deferred, search_index_update
+from search.models import SearchDocument
 from tests.factories import make_article, make_digest, make_source
 
 from .conftest import assert_index_in_step, found
@@ -271,7 +273,7 @@ def test_reindex_rebuilds_everything():
 
 
 def test_long_transcripts_are_cut():
-    from articles.search.models import MAX_BODY_CHARS
+    from search.models import MAX_BODY_CHARS
 
     article = make_article(title="Marathon", transcript=talk("word " * 60_000, "zeptosecond"))
     document = SearchDocument.objects.get(pk=article.pk)

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from articles.models import Source
+from ingestion.models import Source
 from tests.factories import make_article, make_digest, make_source
 
 from .test_search import HOSTILE, talk

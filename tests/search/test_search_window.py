@@ -12,8 +12,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article
-from articles.search.backends import search_articles
-from articles.search.models import SearchDocument
+from search.backends import search_articles
+from search.models import SearchDocument
 from tests.factories import make_article
 
 from .test_search import talk
@@ -112,7 +112,7 @@ def test_postgresql_checks_a_phrase_in_the_newest_articles_with_its_words_and_sa
     # Checking word order reads each document's whole tsvector: PostgreSQL does it for
     # the newest articles that have the words, PHRASE_CHECKS windows of them (SQLite's
     # FTS5 checks phrases from its index, and needs no such bound).
-    from articles.search import backends
+    from search import backends
 
     settings.SEARCH_WINDOW = 2
     three_new_models()

@@ -151,23 +151,26 @@ def build_corpus(*, llm_base_url: str = "") -> Corpus:
     """
     from django.test import override_settings
 
-    from articles import services
-    from articles.ingestion.transcripts import parse_transcript
-    from articles.models import Article, Source, Transcript
-    from articles.summarization.base import DigestData, KeyPointData
+    from articles import services as articles_services
+    from articles.models import Article
+    from digests import services as digests_services
+    from digests.base import DigestData, KeyPointData
+    from ingestion import services as ingestion_services
+    from ingestion.models import Source, Transcript
+    from ingestion.transcripts import parse_transcript
 
     published = timezone.now() - timedelta(hours=1)
-    source = services.source_create(
+    source = ingestion_services.source_create(
         feed_url="https://feeds.example.org/hostile.xml", kind=Source.Kind.PODCAST
     )
-    result = services.source_poll(source=source, data=hostile_rss(published=published))
+    result = ingestion_services.source_poll(source=source, data=hostile_rss(published=published))
     assert result.error == "", result.error
     source.refresh_from_db()
     article = Article.objects.get(source=source, guid="urn:test:hostile-a")
     notes_article = Article.objects.get(source=source, guid="urn:test:hostile-b")
 
     parsed = parse_transcript(hostile_json_transcript(), content_type="application/json")
-    transcript = services.transcript_store(
+    transcript = ingestion_services.transcript_store(
         article=article,
         origin=Transcript.Origin.FEED,
         segments=parsed.segments,
@@ -197,20 +200,20 @@ def build_corpus(*, llm_base_url: str = "") -> Corpus:
     )
     # The write an LLM answer goes through, given the markup as if the backend's own
     # clean-up had let it pass: the pages must escape it by themselves.
-    services._digest_write(
+    digests_services._digest_write(
         article=article, data=data, from_show_notes=False, seen_version=transcript.updated_at
     )
 
-    services.transcript_fetch(article=notes_article)
+    ingestion_services.transcript_fetch(article=notes_article)
     if llm_base_url:
         with override_settings(
             LLM_BASE_URL=llm_base_url, LLM_MODEL="fake-model", LLM_API_KEY="test-key"
         ):
-            services.digest_make(article=notes_article, backend="llm")
+            digests_services.digest_make(article=notes_article, backend="llm")
     else:
-        services.digest_make(article=notes_article)
+        digests_services.digest_make(article=notes_article)
 
-    services.articles_publish(article_ids=[article.pk, notes_article.pk])
+    articles_services.articles_publish(article_ids=[article.pk, notes_article.pk])
     article.refresh_from_db()
     notes_article.refresh_from_db()
     return Corpus(source=source, article=article, notes_article=notes_article)

@@ -20,10 +20,11 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from articles import services
-from articles.ingestion.feeds import parse_feed
-from articles.models import Article, Source
+from articles.models import Article
 from favorites.models import Favorite
+from ingestion import services
+from ingestion.feeds import parse_feed
+from ingestion.models import Source
 from tests.factories import make_article, make_source
 from tests.network import forbid_network
 from tests.security.api_endpoints import api_endpoints

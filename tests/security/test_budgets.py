@@ -16,9 +16,11 @@ import pytest
 from django.conf import settings as django_settings
 from django.db import connection
 
-from articles import services
 from articles.budgets import LLM_TOKENS, STT_SECONDS, budget_charge, budget_spent
-from articles.models import Article, Digest
+from articles.models import Article
+from digests import services as digests_services
+from digests.models import Digest
+from ingestion import services as ingestion_services
 from tests.factories import make_article, make_source
 from tests.summarization.fake_llm import FakeLLMServer, FakeResponse
 
@@ -90,7 +92,7 @@ def transcribed_article() -> Article:
 def test_the_llm_token_budget_survives_a_cache_flush(settings, llm):
     # One call (550 tokens) fits under the budget; after it, nothing more does.
     settings.LLM_DAILY_TOKEN_BUDGET = 500
-    [digest] = services.digest_make(article=transcribed_article())
+    [digest] = digests_services.digest_make(article=transcribed_article())
     assert digest.status == Digest.Status.READY
     assert len(llm.requests) == 1
     assert budget_spent(kind=LLM_TOKENS) == 550
@@ -98,7 +100,7 @@ def test_the_llm_token_budget_survives_a_cache_flush(settings, llm):
     flush_cache()
 
     assert budget_spent(kind=LLM_TOKENS) == 550
-    [digest] = services.digest_make(article=transcribed_article())
+    [digest] = digests_services.digest_make(article=transcribed_article())
     # The editor sees the digest wait for tomorrow's budget, and nothing was sent.
     assert digest.status == Digest.Status.WAITING
     assert "daily LLM token budget spent (550 tokens)" in digest.error
@@ -133,7 +135,7 @@ def test_the_speech_to_text_budget_survives_a_cache_flush(settings):
     flush_cache()
 
     episode = make_episode(duration_seconds=180)
-    assert services.transcript_fetch(article=episode) is None
+    assert ingestion_services.transcript_fetch(article=episode) is None
     episode.refresh_from_db()
     assert episode.status == Article.Status.NEEDS_TRANSCRIPT
     assert episode.status_reason.startswith(
@@ -151,8 +153,8 @@ def test_a_budget_holds_while_the_cache_is_down(settings):
             "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
         }
     }
-    from articles.summarization.base import BudgetExhausted
-    from articles.summarization.llm import DailyTokenBudget
+    from digests.base import BudgetExhausted
+    from digests.llm import DailyTokenBudget
 
     budget = DailyTokenBudget(1000)
     assert budget.spent() == 1200

@@ -12,7 +12,7 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 
-from tests.browser_support import record_errors  # noqa: E402
+from testing.browser import record_errors  # noqa: E402
 from tests.factories import make_article  # noqa: E402
 
 playwright_sync = pytest.importorskip("playwright.sync_api")

@@ -22,8 +22,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils.html import escape
 
-from articles.models import Digest, Transcript
+from digests.models import Digest
 from favorites import services as favorite_services
+from ingestion.models import Transcript
 from tests.security.hostile import (
     MARKER,
     assert_inert,
@@ -309,15 +310,15 @@ def admin_pages(corpus) -> list[tuple[str, tuple[str, ...]]]:
         ("/admin/articles/article/?q=" + "xss", ("title",)),
         (f"/admin/articles/article/{a.pk}/change/", ("title", "speaker", "segment")),
         (f"/admin/articles/article/{b.pk}/change/", ("title2", "notes")),
-        ("/admin/articles/digest/", ("title",)),
-        (f"/admin/articles/digest/{digest.pk}/change/", DIGEST_ADMIN_FIELDS),
-        (f"/admin/articles/digest/{llm_digest.pk}/change/", ("title2",)),
-        ("/admin/articles/source/", ("source",)),
-        (f"/admin/articles/source/{corpus.source.pk}/change/", ("source",)),
-        ("/admin/articles/transcript/", ("title",)),
-        (f"/admin/articles/transcript/{a.transcript.pk}/change/", ("title", "segment")),
-        (f"/admin/articles/transcript/{b.transcript.pk}/change/", ("notes",)),
-        ("/admin/articles/ingestionlog/", ("source",)),
+        ("/admin/digests/digest/", ("title",)),
+        (f"/admin/digests/digest/{digest.pk}/change/", DIGEST_ADMIN_FIELDS),
+        (f"/admin/digests/digest/{llm_digest.pk}/change/", ("title2",)),
+        ("/admin/ingestion/source/", ("source",)),
+        (f"/admin/ingestion/source/{corpus.source.pk}/change/", ("source",)),
+        ("/admin/ingestion/transcript/", ("title",)),
+        (f"/admin/ingestion/transcript/{a.transcript.pk}/change/", ("title", "segment")),
+        (f"/admin/ingestion/transcript/{b.transcript.pk}/change/", ("notes",)),
+        ("/admin/ingestion/ingestionlog/", ("source",)),
         ("/admin/favorites/favorite/", ("title",)),
     ]
 

@@ -83,10 +83,10 @@ def test_no_dialog_fires_on_pages_showing_hostile_content(live_server, browser):
         "/admin/articles/article/",
         f"/admin/articles/article/{a.pk}/change/",
         f"/admin/articles/article/{b.pk}/change/",
-        f"/admin/articles/digest/{digest.pk}/change/",
-        f"/admin/articles/transcript/{a.transcript.pk}/change/",
-        f"/admin/articles/source/{corpus.source.pk}/change/",
-        "/admin/articles/source/",
+        f"/admin/digests/digest/{digest.pk}/change/",
+        f"/admin/ingestion/transcript/{a.transcript.pk}/change/",
+        f"/admin/ingestion/source/{corpus.source.pk}/change/",
+        "/admin/ingestion/source/",
     ]
 
     context = browser.new_context(bypass_csp=True, locale="en-GB")

@@ -15,15 +15,16 @@ import io
 import pytest
 from django.core.management import call_command
 
-from articles import services
-from articles.ingestion.errors import FeedError, TranscriptError
-from articles.ingestion.feeds import MAX_DESCRIPTION_CHARS, parse_feed
-from articles.ingestion.opml import OpmlError
-from articles.ingestion.transcripts import MAX_PHRASE, parse_transcript
-from articles.models import Article, IngestionLog, Source
+from articles.models import Article
+from ingestion import services
+from ingestion.errors import FeedError, TranscriptError
+from ingestion.feeds import MAX_DESCRIPTION_CHARS, parse_feed
+from ingestion.models import IngestionLog, Source
+from ingestion.opml import OpmlError
+from ingestion.transcripts import MAX_PHRASE, parse_transcript
+from testing import hostile_files as hostile
+from testing.http_servers import Response, serve
 from tests.factories import make_source
-from tests.ingestion.servers import Response, serve
-from tests.security import hostile_files as hostile
 
 pytestmark = pytest.mark.django_db
 
@@ -122,7 +123,7 @@ def test_a_refused_feed_is_recorded_on_its_source_for_the_editors(settings, admi
     assert "FEED_MAX_DEPTH" in source.last_error
     assert "FEED_MAX_DEPTH" in IngestionLog.objects.get(source=source).error
     # The sources list in the admin shows the failing feed and why.
-    page = admin_client.get("/admin/articles/source/").content.decode()
+    page = admin_client.get("/admin/ingestion/source/").content.decode()
     assert "FEED_MAX_DEPTH" in page
 
 

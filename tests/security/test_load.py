@@ -5,7 +5,7 @@ The site runs as in production (gunicorn, 2 sync workers, DEBUG=0, PostgreSQL, R
 when REDIS_URL is set) on the test database, seeded with a few hundred articles by
 the factories. The page cache is off, so that every request runs the view, the
 queries and the templates: a leak or an error there cannot hide behind cached pages.
-wrk (the performance harness's driver, bench/run.py) rotates over Today, topics, an
+wrk (the performance harness's driver, testing/wrk.py) rotates over Today, topics, an
 archive month, articles and searches; after a warm-up, each worker's resident memory
 (VmRSS) is read, then again after the 60 s.
 
@@ -16,11 +16,8 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import secrets
 import shutil
-import subprocess
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -29,8 +26,10 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
-from articles.models import Source
-from articles.search.index import search_index_deferred
+from ingestion.models import Source
+from search.index import search_index_deferred
+from testing.services import Gunicorn, apt_install, children, fetch, manage
+from testing.wrk import run_wrk
 from tests.factories import make_article, make_source
 from topics.models import Topic
 
@@ -44,7 +43,6 @@ pytestmark = [
 ]
 
 ROOT = Path(settings.BASE_DIR)
-sys.path.insert(0, str(ROOT))
 
 ARTICLES = 240
 DAYS = 12
@@ -117,39 +115,20 @@ def database_url() -> str:
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-def run_wrk(base_url: str, paths: list[str], *, duration: int, workdir: Path) -> dict:
-    """bench/run.py's wrk script (rotating over `paths`, a JSON summary at the end),
+def run_load(base_url: str, paths: list[str], *, duration: int, workdir: Path) -> dict:
+    """The benchmark's wrk script (rotating over `paths`, a JSON summary at the end),
     with a 30 s request timeout instead of its 10 s: on a loaded 2-core machine 32
     queued connections may wait several seconds each, and a slow answer is not an error.
     """
-    from bench.run import LUA, lua_string
-
-    script = workdir / f"load-{secrets.token_hex(4)}.lua"
-    script.write_text(
-        LUA
-        % {
-            "paths": ", ".join(lua_string(p) for p in paths),
-            "unique": "false",
-            # Behind the proxy production has: the request came over HTTPS.
-            "headers": f"[{lua_string('X-Forwarded-Proto')}] = {lua_string('https')}",
-        }
+    return run_wrk(
+        base_url,
+        paths,
+        duration=duration,
+        connections=CONNECTIONS,
+        threads=2,
+        workdir=workdir,
+        request_timeout=30,
     )
-    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{duration}s", "--timeout", "30s",
-               "-s", str(script), base_url]  # fmt: skip
-    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-    match = re.search(r"^RESULT (\{.*\})$", out, re.M)
-    assert match, f"wrk printed no result:\n{out}"
-    raw = json.loads(match.group(1))
-    detail = {k: raw[k] for k in ("connect", "read", "write", "status", "timeout")}
-    return {
-        "requests": raw["requests"],
-        "rps": round(raw["requests"] / (raw["duration_us"] / 1e6), 1),
-        "p50_ms": round(raw["p50_us"] / 1000),
-        "p99_ms": round(raw["p99_us"] / 1000),
-        "max_ms": round(raw["max_us"] / 1000),
-        "errors": sum(detail.values()),
-        "error_detail": detail,
-    }
 
 
 def rss_kib(pid: int) -> int:
@@ -163,8 +142,6 @@ def ensure_wrk() -> None:
     if shutil.which("wrk"):
         return
     if os.geteuid() == 0 and shutil.which("apt-get"):
-        from bench.stack import apt_install
-
         apt_install("wrk")
     if not shutil.which("wrk"):
         message = "wrk is missing (apt-get install -y wrk)"
@@ -175,9 +152,6 @@ def ensure_wrk() -> None:
 
 def test_sixty_seconds_at_32_connections_without_errors_or_memory_growth(tmp_path):
     ensure_wrk()
-    from bench.run import Gunicorn, fetch, manage
-    from bench.worker_memory import children
-
     pages = seed()
     paths = mix(pages)
     env = {
@@ -203,11 +177,11 @@ def test_sixty_seconds_at_32_connections_without_errors_or_memory_growth(tmp_pat
             assert status == 200, f"{path} answered {status} before the load"
         status, body = fetch(server.url + "/search/?q=model")
         assert b"Episode" in body, "the search index is empty: searches would measure nothing"
-        run_wrk(server.url, paths, duration=WARMUP, workdir=tmp_path)
+        run_load(server.url, paths, duration=WARMUP, workdir=tmp_path)
         workers = sorted(children(server.process.pid))
         assert len(workers) == WORKERS, workers
         before = {pid: rss_kib(pid) for pid in workers}
-        result = run_wrk(server.url, paths, duration=DURATION, workdir=tmp_path)
+        result = run_load(server.url, paths, duration=DURATION, workdir=tmp_path)
         after = {pid: rss_kib(pid) for pid in workers}
         # The same workers are still there: gunicorn silently replaces one that died
         # (and its memory with it), which would hide both a crash and a leak.

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from articles.summarization.base import score_from_parts
+from digests.base import score_from_parts
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

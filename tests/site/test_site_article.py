@@ -8,12 +8,14 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Digest, Transcript
+from articles.models import Article
+from digests.models import Digest
+from ingestion.models import Transcript
 from tests.factories import make_article, make_digest, make_source
 
 pytestmark = pytest.mark.django_db
 
-HAS_TRANSCRIPT_WRITERS = importlib.util.find_spec("articles.ingestion.transcripts") is not None
+HAS_TRANSCRIPT_WRITERS = importlib.util.find_spec("ingestion.transcripts") is not None
 
 
 def page(client, article, prefix="", **params):
@@ -241,9 +243,7 @@ def test_titles_from_feeds_are_escaped(client):
 # --- transcript files ---------------------------------------------------------------------
 
 
-@pytest.mark.skipif(
-    not HAS_TRANSCRIPT_WRITERS, reason="articles.ingestion.transcripts not there yet"
-)
+@pytest.mark.skipif(not HAS_TRANSCRIPT_WRITERS, reason="ingestion.transcripts not there yet")
 @pytest.mark.parametrize(
     ("suffix", "content_type", "marker"),
     [("vtt", "text/vtt", "WEBVTT"), ("srt", "application/x-subrip", "-->")],

@@ -6,7 +6,8 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from articles.models import Article, Transcript
+from articles.models import Article
+from ingestion.models import Transcript
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

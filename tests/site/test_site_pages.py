@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.views.defaults import server_error
 
-from articles.models import Article, Source
+from articles.models import Article
+from ingestion.models import Source
 from tests.factories import make_article, make_source
 from tests.site.conftest import assert_no_inline_code
 

@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from articles.models import Source
+from ingestion.models import Source
 from tests.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db

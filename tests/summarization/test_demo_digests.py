@@ -13,11 +13,12 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 
-from articles.ingestion.transcripts import parse_transcript
-from articles.models import Article, Digest
-from articles.summarization import writing
-from articles.summarization.base import TranscriptInput
-from articles.summarization.extractive import ExtractiveSummarizer, detect_language
+from articles.models import Article
+from digests import writing
+from digests.base import TranscriptInput
+from digests.extractive import ExtractiveSummarizer, detect_language
+from digests.models import Digest
+from ingestion.transcripts import parse_transcript
 
 DEMO_TRANSCRIPTS = Path(settings.BASE_DIR) / "demo" / "transcripts"
 

@@ -12,21 +12,21 @@ from pathlib import Path
 
 import pytest
 
-from articles.ingestion.transcripts import parse_transcript
-from articles.summarization import default_topic_choices, get_summarizer
-from articles.summarization.base import (
+from articles.transcript_data import Segment
+from digests.backends import default_topic_choices, get_summarizer
+from digests.base import (
     SCORE_PARTS,
     DigestData,
     SummarizationError,
     TranscriptInput,
     score_from_parts,
 )
-from articles.summarization.extractive import (
+from digests.extractive import (
     ExtractiveSummarizer,
     detect_language,
     prepare,
 )
-from articles.transcript_data import Segment
+from ingestion.transcripts import parse_transcript
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "summarization"
 EN_FIXTURE = FIXTURES / "crypto_podcast_en.txt"

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import random
-import time
 
 import pytest
 
-from articles.summarization.base import KeyPointData
-from articles.summarization.grounding import ground_key_points, normalize_words
 from articles.transcript_data import Segment
+from digests.base import KeyPointData
+from digests.grounding import ground_key_points, normalize_words
 
 SEGMENTS = [
     Segment(0.0, 5.0, "A", "Welcome to the show! Today: the state of open-source AI."),
@@ -119,7 +118,9 @@ def test_normalize_words() -> None:
     assert normalize_words("snake_case and 3.5%") == ["snake", "case", "and", "3", "5"]
 
 
-def test_fast_on_a_long_transcript() -> None:
+def test_a_long_transcript_with_exact_fuzzy_and_absent_quotes() -> None:
+    # Its speed (under a second for these ten points) is measured by
+    # bench/fault_timing.py; here, that every kind of quote is judged right at length.
     rng = random.Random(7)
     vocabulary = [f"w{i}" for i in range(800)] + ["the", "a", "of", "and", "to", "is"] * 40
     segments = []
@@ -137,11 +138,8 @@ def test_fast_on_a_long_transcript() -> None:
             quote = [rng.choice(vocabulary) for _ in range(15)]  # absent
         key_points.append(point(" ".join(quote)))
 
-    started = time.perf_counter()
     share = ground_key_points(key_points, segments)
-    elapsed = time.perf_counter() - started
 
-    assert elapsed < 1.0
     grounded = [kp.grounded for kp in key_points]
     assert grounded == [n % 3 != 2 for n in range(10)]
     assert share == pytest.approx(0.7)

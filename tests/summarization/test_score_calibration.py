@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pytest
 
-from articles.summarization import scoring
-from articles.summarization.base import SCORE_PARTS, DigestData, TranscriptInput, score_from_parts
-from articles.summarization.extractive import ExtractiveSummarizer
 from articles.transcript_data import Segment
+from digests import scoring
+from digests.base import SCORE_PARTS, DigestData, TranscriptInput, score_from_parts
+from digests.extractive import ExtractiveSummarizer
 
 # A tech news show: a fact, then what it means, on AI, security and the cloud.
 NEWS = [

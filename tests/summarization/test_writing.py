@@ -11,9 +11,9 @@ from collections import Counter
 
 import pytest
 
-from articles.summarization import extractive, headings, tags, writing
-from articles.summarization.base import TranscriptInput
 from articles.transcript_data import Segment
+from digests import extractive, headings, tags, writing
+from digests.base import TranscriptInput
 
 
 def sentences_of(texts: list[str], language: str = "en", speaker: str = "") -> list[str]:

@@ -16,10 +16,11 @@ from typing import Any
 
 import pytest
 
-from articles.ingestion import stt
-from articles.models import Article, Source
+from articles.models import Article
+from ingestion import stt
+from ingestion.models import Source
+from testing.http_servers import LocalServer, Response, serve
 from tests.factories import make_source
-from tests.ingestion.servers import LocalServer, Response, serve
 from tests.network import forbid_network
 from tests.transcripts.fake_stt import FakeSTTServer, write_tones
 

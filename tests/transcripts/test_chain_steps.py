@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import pytest
 
-from articles import services
-from articles.ingestion.provenance import EpisodeInfo, NoTranscript, find_transcript
-from articles.models import Article, Transcript
+from articles.models import Article
+from ingestion import services
+from ingestion.models import Transcript
+from ingestion.provenance import EpisodeInfo, NoTranscript, find_transcript
 from tests.transcripts.conftest import SHOW_NOTES, make_episode, serve_audio
 from tests.transcripts.fake_youtube import FakeYouTube, Track
 

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from articles.models import Transcript
+from ingestion.models import Transcript
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ def test_transcribe_prints_english_after_a_french_request(client):
     out = io.StringIO()
     call_command("export_opml", stdout=out)  # any command: the language is reset inside
     assert translation.get_language() == "fr"  # and restored afterwards
-    from articles.management.base import CleanCommand
+    from newsroom.commands import CleanCommand
 
     seen = []
 

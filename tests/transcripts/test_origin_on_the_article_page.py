@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from articles.models import Transcript
+from ingestion.models import Transcript
 from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db

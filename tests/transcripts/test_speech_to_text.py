@@ -14,12 +14,14 @@ import os
 
 import pytest
 
-from articles import services
+from articles import services as articles_services
 from articles.budgets import STT_SECONDS, budget_charge
-from articles.ingestion import stt
-from articles.ingestion.provenance import EpisodeInfo, TransientTranscriptError
-from articles.models import Article, Transcript
+from articles.models import Article
 from articles.transcript_data import Segment
+from ingestion import services as ingestion_services
+from ingestion import stt
+from ingestion.models import Transcript
+from ingestion.provenance import EpisodeInfo, TransientTranscriptError
 from tests.transcripts.conftest import (
     LONG_SILENCES,
     SHOW_NOTES,
@@ -44,7 +46,7 @@ def test_a_long_episode_is_cut_at_silences_and_its_offsets_are_joined(
     settings.STT_MAX_UPLOAD_MB = SMALL_UPLOAD_MB
     article = make_episode(audio_url=serve_audio(media, long_audio), language="en")
 
-    transcript = services.transcript_fetch(article=article)
+    transcript = ingestion_services.transcript_fetch(article=article)
 
     # Cut into pieces under the upload limit, each sent once, as the client should.
     uploads = fake_stt.uploads
@@ -102,7 +104,7 @@ def test_a_500_is_retried_then_left_for_a_later_try_with_nothing_lost(
     article = make_episode(audio_url=serve_audio(media, short_audio), description_html=SHOW_NOTES)
 
     with pytest.raises(TransientTranscriptError, match="after 3 tries: the server answered 500"):
-        services.transcript_fetch(article=article)
+        ingestion_services.transcript_fetch(article=article)
 
     assert len(fake_stt.uploads) == 2 + stt.ATTEMPTS
     article.refresh_from_db()
@@ -117,17 +119,19 @@ def test_a_failed_new_attempt_keeps_the_transcript_an_article_already_has(
     media, fake_stt, short_audio
 ):
     article = make_episode(audio_url=serve_audio(media, short_audio), status="published")
-    services.transcript_store(
+    ingestion_services.transcript_store(
         article=article,
         origin=Transcript.Origin.FEED,
         segments=[Segment(start=0.0, end=2.0, speaker="", text="Old words.")],
         format="vtt",
     )
-    services.article_set_status(article=article, status=Article.Status.PUBLISHED)
+    articles_services.article_set_status(article=article, status=Article.Status.PUBLISHED)
     fake_stt.fail(503)
 
     with pytest.raises(TransientTranscriptError):
-        services.transcript_fetch(article=article, skip=("feed", "captions", "description"))
+        ingestion_services.transcript_fetch(
+            article=article, skip=("feed", "captions", "description")
+        )
 
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED  # still on the site
@@ -143,7 +147,7 @@ def test_a_server_slower_than_stt_timeout_ends_in_a_clear_retry_state(
     article = make_episode(audio_url=serve_audio(media, short_audio))
 
     with pytest.raises(TransientTranscriptError, match=r"timed out \(STT_TIMEOUT=0.3 s\)"):
-        services.transcript_fetch(article=article)
+        ingestion_services.transcript_fetch(article=article)
 
     assert fake_stt.wait_for_hits(stt.ATTEMPTS) == stt.ATTEMPTS
     article.refresh_from_db()
@@ -159,7 +163,7 @@ def test_audio_over_stt_max_audio_mb_fails_the_step_and_the_chain_goes_on(
     settings.STT_MAX_AUDIO_MB = 0.01  # ~10 kB; the enclosure is ~150 kB
     article = make_episode(audio_url=serve_audio(media, short_audio), description_html=SHOW_NOTES)
 
-    transcript = services.transcript_fetch(article=article)
+    transcript = ingestion_services.transcript_fetch(article=article)
 
     assert transcript.origin == Transcript.Origin.DESCRIPTION
     stt_step = next(p for p in transcript.provenance if p["step"] == "stt")
@@ -175,7 +179,7 @@ def test_a_spent_daily_budget_pauses_the_episode_until_tomorrow(
     settings.STT_DAILY_MINUTES = 1
     url = serve_audio(media, short_audio)
     first = make_episode(audio_url=url, duration_seconds=None)
-    assert services.transcript_fetch(article=first).origin == Transcript.Origin.STT
+    assert ingestion_services.transcript_fetch(article=first).origin == Transcript.Origin.STT
     assert stt.minutes_spent_today() == pytest.approx(short_audio.seconds / 60, abs=0.05)
 
     # Three more episodes' worth has been sent today: the fourth does not fit.
@@ -183,7 +187,7 @@ def test_a_spent_daily_budget_pauses_the_episode_until_tomorrow(
     second = make_episode(audio_url=url, description_html=SHOW_NOTES, duration_seconds=None)
     uploads_before = len(fake_stt.uploads)
 
-    assert services.transcript_fetch(article=second) is None
+    assert ingestion_services.transcript_fetch(article=second) is None
 
     second.refresh_from_db()
     assert second.status == Article.Status.NEEDS_TRANSCRIPT
@@ -201,7 +205,7 @@ def test_the_feeds_duration_saves_the_download_when_the_budget_is_spent(
     budget_charge(kind=STT_SECONDS, amount=9 * 60)
     article = make_episode(audio_url=serve_audio(media, short_audio), duration_seconds=180)
 
-    assert services.transcript_fetch(article=article) is None
+    assert ingestion_services.transcript_fetch(article=article) is None
 
     article.refresh_from_db()
     assert article.status_reason.startswith("waiting: daily speech-to-text budget spent")
@@ -218,7 +222,7 @@ def test_an_episode_longer_than_the_whole_budget_fails_the_step_rather_than_wait
         description_html=SHOW_NOTES,
     )
 
-    transcript = services.transcript_fetch(article=article)
+    transcript = ingestion_services.transcript_fetch(article=article)
 
     assert transcript.origin == Transcript.Origin.DESCRIPTION
     stt_step = next(p for p in transcript.provenance if p["step"] == "stt")
@@ -236,7 +240,7 @@ def test_missing_ffmpeg_is_a_clear_message(
     assert stt.check_ffmpeg() == (
         "STT_BASE_URL is set but ffmpeg is not installed: speech-to-text will fail"
     )
-    assert services.transcript_fetch(article=article) is None
+    assert ingestion_services.transcript_fetch(article=article) is None
 
     article.refresh_from_db()
     assert "stt: ffmpeg is not installed (apt-get install ffmpeg)" in article.status_reason
@@ -247,7 +251,7 @@ def test_an_enclosure_that_is_not_audio_fails_the_step_with_ffmpegs_reason(media
     media.routes["/episode.mp3"] = b"<html>this is a web page, not audio</html>"
     article = make_episode(audio_url=media.url("/episode.mp3"), description_html=SHOW_NOTES)
 
-    transcript = services.transcript_fetch(article=article)
+    transcript = ingestion_services.transcript_fetch(article=article)
 
     assert transcript.origin == Transcript.Origin.DESCRIPTION
     stt_step = next(p for p in transcript.provenance if p["step"] == "stt")
@@ -271,7 +275,7 @@ def test_a_refused_upload_is_not_retried(media, fake_stt, short_audio):
 def test_the_task_leaves_retries_to_celery_on_a_worker_and_gives_up_in_process(
     media, fake_stt, short_audio
 ):
-    from articles.tasks import fetch_transcript
+    from ingestion.tasks import fetch_transcript
 
     fake_stt.fail(500)
     article = make_episode(audio_url=serve_audio(media, short_audio))

@@ -10,9 +10,11 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from articles import services
-from articles.models import Article, Transcript
+from articles import services as articles_services
+from articles.models import Article
 from articles.transcript_data import Segment
+from ingestion import services as ingestion_services
+from ingestion.models import Transcript
 from newsroom.celery import app as celery_app
 from tests.transcripts.admin_form import file_fields, form_data
 from tests.transcripts.conftest import make_episode, serve_audio
@@ -56,7 +58,7 @@ def _eager_tasks(monkeypatch):
 
 def with_feed_transcript(**fields) -> Article:
     article = make_episode(**fields)
-    services.transcript_store(
+    ingestion_services.transcript_store(
         article=article,
         origin=Transcript.Origin.FEED,
         segments=[Segment(start=0.0, end=3.0, speaker="", text="The words the feed published.")],
@@ -210,7 +212,7 @@ def test_speech_to_text_again_says_when_it_is_not_configured(admin_client, setti
 def test_the_origin_is_visible_on_the_change_page_and_filters_the_list(admin_client):
     feed = with_feed_transcript(title="Feed episode")
     manual = with_feed_transcript(title="Edited episode")
-    services.transcript_store(
+    ingestion_services.transcript_store(
         article=manual,
         origin=Transcript.Origin.MANUAL,
         segments=[Segment(start=0.0, end=1.0, speaker="", text="Fixed.")],
@@ -244,7 +246,7 @@ def test_speech_to_text_again_failing_keeps_the_old_transcript_and_says_why(
 ):
     fake_stt.fail(500)
     article = with_feed_transcript(audio_url=serve_audio(media, short_audio))
-    services.article_set_status(article=article, status=Article.Status.PUBLISHED)
+    articles_services.article_set_status(article=article, status=Article.Status.PUBLISHED)
 
     response = admin_client.post(
         reverse("admin:articles_article_changelist"),

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from articles import services
-from articles.ingestion.captions import GuardedSession, fetch_captions
-from articles.ingestion.provenance import EpisodeInfo, TransientTranscriptError
-from articles.models import Article, Transcript
+from articles.models import Article
+from ingestion import services
+from ingestion.captions import GuardedSession, fetch_captions
+from ingestion.models import Transcript
+from ingestion.provenance import EpisodeInfo, TransientTranscriptError
 from tests.transcripts.conftest import SHOW_NOTES, make_episode
 from tests.transcripts.fake_youtube import FakeYouTube, Track
 

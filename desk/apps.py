@@ -1,0 +1,9 @@
+"""The editors' desk: the articles' admin, the review queue, the banner on the article page."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DeskConfig(AppConfig):
+    name = "desk"
+    verbose_name = _("Editors' desk")
