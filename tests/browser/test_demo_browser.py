@@ -16,7 +16,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 import pytest  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 
-from articles.models import Article, KeyPoint  # noqa: E402
+from articles.models import Article  # noqa: E402
+from digests.models import KeyPoint  # noqa: E402
 from testing.browser import record_errors  # noqa: E402
 from topics.models import Topic  # noqa: E402
 

@@ -22,7 +22,7 @@ from tests.integration.workers import (
     private_redis_url,
     worker_env,
 )
-from tests.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
 
 pytestmark = [
     pytest.mark.celery,

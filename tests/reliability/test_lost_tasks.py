@@ -24,7 +24,7 @@ from ingestion.models import Transcript
 from newsroom.celery import app
 from testing.http_servers import Response, serve
 from tests.factories import make_source
-from tests.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
 
 pytestmark = pytest.mark.django_db
 

@@ -32,7 +32,7 @@ from testing.http_servers import Request, Response, serve
 from testing.services import children, start_beat, start_worker
 from tests.factories import make_source
 from tests.integration.workers import flush, private_redis_url, worker_env
-from tests.pipeline.feeds import TOPICS, podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import TOPICS, podcast_feed, transcript_vtt
 from tests.reliability.faults import (
     eventually,
     ping,
@@ -43,7 +43,7 @@ from tests.reliability.faults import (
     unacked,
     wait_for,
 )
-from tests.summarization.fake_llm import FakeLLMServer, FakeResponse, RecordedRequest
+from tests.digests.fake_llm import FakeLLMServer, FakeResponse, RecordedRequest
 
 pytestmark = [
     pytest.mark.celery,
@@ -138,7 +138,7 @@ def test_kill_9_mid_transcript_fetch_requeues_and_completes_once(tmp_path, broke
 
 
 def _llm_answer(language: str) -> dict:
-    """A valid digest answer quoting the pipeline transcript (tests/pipeline/feeds.py)."""
+    """A valid digest answer quoting the pipeline transcript (tests/ingestion/pipeline/feeds.py)."""
     points = []
     for heading, text in TOPICS:
         first = text.split(". ")[0]

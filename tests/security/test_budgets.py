@@ -22,7 +22,7 @@ from digests import services as digests_services
 from digests.models import Digest
 from ingestion import services as ingestion_services
 from tests.factories import make_article, make_source
-from tests.summarization.fake_llm import FakeLLMServer, FakeResponse
+from tests.digests.fake_llm import FakeLLMServer, FakeResponse
 
 pytestmark = pytest.mark.django_db
 

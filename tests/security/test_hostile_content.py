@@ -33,7 +33,7 @@ from tests.security.hostile import (
     live_markup,
     payload,
 )
-from tests.summarization.fake_llm import FakeLLMServer, FakeResponse
+from tests.digests.fake_llm import FakeLLMServer, FakeResponse
 
 pytestmark = pytest.mark.django_db
 

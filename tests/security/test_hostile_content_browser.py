@@ -28,7 +28,7 @@ from tests.security.hostile import (  # noqa: E402
     hostile_llm_answer,
     payload,
 )
-from tests.summarization.fake_llm import FakeLLMServer, FakeResponse  # noqa: E402
+from tests.digests.fake_llm import FakeLLMServer, FakeResponse  # noqa: E402
 
 pytest.importorskip("playwright.sync_api")
 

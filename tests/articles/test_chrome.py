@@ -15,7 +15,7 @@ from django.test import Client
 
 from articles.templatetags.article_tags import clip
 from tests.factories import make_article
-from tests.site.conftest import assert_no_inline_code
+from tests.articles.conftest import assert_no_inline_code
 
 STATIC = Path(settings.BASE_DIR) / "static"
 CSS = (STATIC / "css" / "site.css").read_text()
@@ -241,7 +241,7 @@ def test_every_control_on_reader_pages_is_labelled(client, path):
 @pytest.fixture
 def production(settings):
     settings.DEBUG = False
-    settings.ROOT_URLCONF = "tests.site.error_urls"
+    settings.ROOT_URLCONF = "tests.articles.error_urls"
 
 
 @pytest.mark.django_db

@@ -14,7 +14,7 @@ from django.core.management import call_command
 
 from articles.models import Article
 from ingestion.models import Transcript
-from tests.transcripts.conftest import SHOW_NOTES, make_episode, serve_audio
+from tests.ingestion.transcripts.conftest import SHOW_NOTES, make_episode, serve_audio
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 
 from tests.network import forbid_network
-from tests.summarization.fake_llm import FakeLLMServer
+from tests.digests.fake_llm import FakeLLMServer
 
 
 @pytest.fixture(autouse=True)

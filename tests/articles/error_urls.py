@@ -1,4 +1,4 @@
-"""The site's URLconf plus two views that fail, for the 500 tests (tests/site/test_chrome.py).
+"""The site's URLconf plus two views that fail, for the 500 tests (tests/articles/test_chrome.py).
 
 Imported only by the URL resolver, during a request: importing newsroom.urls earlier (at
 collection, while DEBUG is still on) would add its DEBUG-only routes for the whole run.

@@ -13,8 +13,8 @@ from articles.models import Article
 from ingestion import services
 from ingestion.models import Transcript
 from ingestion.provenance import EpisodeInfo, NoTranscript, find_transcript
-from tests.transcripts.conftest import SHOW_NOTES, make_episode, serve_audio
-from tests.transcripts.fake_youtube import FakeYouTube, Track
+from tests.ingestion.transcripts.conftest import SHOW_NOTES, make_episode, serve_audio
+from tests.ingestion.transcripts.fake_youtube import FakeYouTube, Track
 
 pytestmark = pytest.mark.django_db
 

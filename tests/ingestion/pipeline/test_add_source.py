@@ -8,7 +8,7 @@ from django.core.management import call_command
 
 from ingestion.models import Source
 from testing.http_servers import Response, serve, status
-from tests.pipeline.feeds import podcast_feed
+from tests.ingestion.pipeline.feeds import podcast_feed
 
 pytestmark = pytest.mark.django_db
 

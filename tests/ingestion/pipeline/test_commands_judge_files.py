@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from articles.models import Article
 from tests.factories import make_source
-from tests.pipeline.feeds import podcast_feed
+from tests.ingestion.pipeline.feeds import podcast_feed
 
 pytestmark = pytest.mark.django_db
 

@@ -16,8 +16,8 @@ from articles.transcript_data import Segment
 from ingestion import services as ingestion_services
 from ingestion.models import Transcript
 from newsroom.celery import app as celery_app
-from tests.transcripts.admin_form import file_fields, form_data
-from tests.transcripts.conftest import make_episode, serve_audio
+from tests.ingestion.transcripts.admin_form import file_fields, form_data
+from tests.ingestion.transcripts.conftest import make_episode, serve_audio
 
 pytestmark = pytest.mark.django_db
 

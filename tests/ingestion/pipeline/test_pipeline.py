@@ -19,7 +19,7 @@ from ingestion import services as ingestion_services
 from ingestion.models import IngestionLog, Source, Transcript
 from testing.http_servers import Response, conditional, serve, status
 from tests.factories import make_source
-from tests.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
 
 pytestmark = pytest.mark.django_db
 

@@ -14,8 +14,8 @@ from ingestion import services
 from ingestion.captions import GuardedSession, fetch_captions
 from ingestion.models import Transcript
 from ingestion.provenance import EpisodeInfo, TransientTranscriptError
-from tests.transcripts.conftest import SHOW_NOTES, make_episode
-from tests.transcripts.fake_youtube import FakeYouTube, Track
+from tests.ingestion.transcripts.conftest import SHOW_NOTES, make_episode
+from tests.ingestion.transcripts.fake_youtube import FakeYouTube, Track
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from articles.models import Article
 from testing.http_servers import serve
 from tests.factories import make_source
-from tests.pipeline.feeds import podcast_feed
+from tests.ingestion.pipeline.feeds import podcast_feed
 
 pytestmark = pytest.mark.django_db
 

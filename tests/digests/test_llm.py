@@ -32,7 +32,7 @@ from digests.llm import (
     to_plain_text,
 )
 from digests.services import digest_summarize
-from tests.summarization.fake_llm import FakeLLMServer, FakeResponse, reject_response_format
+from tests.digests.fake_llm import FakeLLMServer, FakeResponse, reject_response_format
 
 # The token budget is counted in the database (articles/budgets.py).
 pytestmark = pytest.mark.django_db

@@ -22,7 +22,7 @@ from ingestion import services as ingestion_services
 from ingestion import stt
 from ingestion.models import Transcript
 from ingestion.provenance import EpisodeInfo, TransientTranscriptError
-from tests.transcripts.conftest import (
+from tests.ingestion.transcripts.conftest import (
     LONG_SILENCES,
     SHOW_NOTES,
     make_episode,

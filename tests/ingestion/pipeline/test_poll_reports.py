@@ -9,7 +9,7 @@ from django.core.management import call_command
 from articles.models import Article
 from testing.http_servers import Response, serve, status
 from tests.factories import make_source
-from tests.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
 
 pytestmark = pytest.mark.django_db
 
