@@ -1,7 +1,8 @@
 """Files built to make the parsers work hard within the byte caps (issue 16, finding 5).
 
-Shared by tests/security/test_import_limits.py (which checks the refusals) and
-bench/parse_limits.py (which measures time and memory before and after).
+Shared by tests/security/test_import_limits.py and tests/reliability/ (which check the
+refusals and the bounds) and bench/parse_limits.py and bench/fault_timing.py (which
+measure time and memory).
 """
 
 from __future__ import annotations
@@ -75,6 +76,39 @@ def untimed_words_json(words: int) -> bytes:
     punctuation: nothing ends a phrase but its length."""
     items = ",".join(['{"body":"word"}'] * words)
     return f'{{"version":"1.0.0","segments":[{items}]}}'.encode()
+
+
+def many_items_feed(items: int) -> bytes:
+    """A well-formed RSS feed of `items` small episodes (only their number is hostile)."""
+    entries = "".join(
+        f'<item><title>Episode {n}</title><guid isPermaLink="false">big-{n}</guid>'
+        f"<link>http://127.0.0.1/big/{n}</link></item>"
+        for n in range(items)
+    )
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Ten thousand</title>'
+        f"<link>http://127.0.0.1/</link><description>big</description>{entries}</channel></rss>"
+    ).encode()
+
+
+def long_vtt(size: int) -> bytes:
+    """A well-formed WebVTT file of about `size` bytes of three-second cues, each saying
+    something new (repeated lines would be merged as rolling captions): only its size
+    is hostile."""
+    cues, t, total = ["WEBVTT", ""], 0, 0
+    while total < size:
+        line = f"Point {t // 3}: accelerators, open weights and the new rules for models."
+        cue = f"{_vtt_time(t)} --> {_vtt_time(t + 3)}\n<v Host>{line}\n"
+        cues.append(cue)
+        total += len(cue) + 1
+        t += 3
+    return "\n".join(cues).encode()
+
+
+def _vtt_time(seconds: int) -> str:
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h:02d}:{m:02d}:{s:02d}.000"
 
 
 def opml(urls: list[str]) -> bytes:

@@ -1,6 +1,6 @@
-"""Real HTTP servers on 127.0.0.1 for tests, well-behaved and hostile.
+"""Real HTTP servers on 127.0.0.1 for tests and benchmarks, well-behaved and hostile.
 
-    from tests.ingestion.servers import Response, serve, gzip_bomb, trickle
+    from testing.http_servers import Response, serve, gzip_bomb, trickle
 
     with serve({"/feed.xml": FEED_BYTES, "/bomb": gzip_bomb()}) as server:
         fetch_url(server.url("/feed.xml"), allow_hosts=["127.0.0.1"])
@@ -14,7 +14,8 @@ A route value is one of:
 
 Routes match the path exactly (the query string is ignored for matching and given to
 handlers as `request.query`); unknown paths get 404. `server.routes` can be changed
-while the server runs. Every request is recorded in `server.requests`.
+while the server runs. Every request is recorded in `server.requests`, and the bytes
+written for each path in `server.bytes_sent(path)`.
 `serve(routes, tls=self_signed_cert(tmp_path))` serves HTTPS instead.
 
 Ready-made routes: conditional (ETag/Last-Modified, 304), gzipped, gzip_bomb,
@@ -136,10 +137,14 @@ class _Handler(BaseHTTPRequestHandler):
             else:
                 self._write(reply if isinstance(reply, Response) else Response(body=reply))
 
+    def _send(self, chunk: bytes) -> None:
+        self.wfile.write(chunk)
+        self.wfile.flush()
+        self.server.owner.count_sent(urlsplit(self.path).path, len(chunk))
+
     def _write_raw(self, reply: RawResponse) -> None:
         for chunk in reply.chunks:
-            self.wfile.write(chunk)
-            self.wfile.flush()
+            self._send(chunk)
             if reply.interval:
                 time.sleep(reply.interval)
 
@@ -163,8 +168,7 @@ class _Handler(BaseHTTPRequestHandler):
         for chunk in chunks:
             if reply.chunked:
                 chunk = b"%x\r\n%s\r\n" % (len(chunk), chunk) if chunk else b""
-            self.wfile.write(chunk)
-            self.wfile.flush()
+            self._send(chunk)
             if reply.interval:
                 time.sleep(reply.interval)
         if reply.chunked:
@@ -212,6 +216,7 @@ class LocalServer:
     ) -> None:
         self.routes: dict[str, Route] = dict(routes or {})
         self.requests: list[Request] = []
+        self._sent: dict[str, int] = {}
         self._lock = threading.Lock()
         self._httpd = _Server(("127.0.0.1", 0), _Handler)
         self._httpd.owner = self
@@ -243,6 +248,17 @@ class LocalServer:
     def hits(self, path: str | None = None) -> int:
         with self._lock:
             return sum(1 for r in self.requests if path is None or r.path == path)
+
+    def count_sent(self, path: str, size: int) -> None:
+        with self._lock:
+            self._sent[path] = self._sent.get(path, 0) + size
+
+    def bytes_sent(self, path: str) -> int:
+        """Bytes of `path`'s answers written to clients so far (status line and headers
+        included for a RawResponse, the body only otherwise): what a client that hung up
+        early never asked for is missing here."""
+        with self._lock:
+            return self._sent.get(path, 0)
 
     def start(self) -> LocalServer:
         self._thread.start()
