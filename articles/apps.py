@@ -7,8 +7,6 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self) -> None:
-        from articles import checks  # noqa: F401 - registers the system checks
-
         # The page cache's invalidation receivers must be connected in every process
         # that writes (web, workers, commands), not only where its middleware loads.
         from newsroom import pagecache  # noqa: F401

@@ -7,7 +7,8 @@ loads an HTTP client.
 
 from __future__ import annotations
 
-from digests.base import SummarizationError, Summarizer, TopicChoice
+from digests.base import SummarizationError, Summarizer
+from digests.scoring import default_topic_choices  # noqa: F401 - part of this module's API
 
 BACKENDS = ("extractive", "llm")
 
@@ -27,14 +28,3 @@ def get_summarizer(name: str | None = None) -> Summarizer:
 
         return LLMSummarizer()
     raise SummarizationError(f"unknown summariser backend {name!r}; choose one of {BACKENDS}")
-
-
-def default_topic_choices(language: str = "en") -> list[TopicChoice]:
-    """The starting topics (topics/defaults.py) as choices, named in `language`."""
-    from topics.defaults import DEFAULT_TOPICS
-
-    key = "name_fr" if language == "fr" else "name_en"
-    return [
-        TopicChoice(slug=t["slug"], name=t.get(key) or t["name_en"], keywords=tuple(t["keywords"]))
-        for t in DEFAULT_TOPICS
-    ]

@@ -232,8 +232,6 @@ class KeywordCounter:
 def _topics_or_defaults(topics: Sequence[TopicChoice]) -> Sequence[TopicChoice]:
     if topics:
         return topics
-    from digests.backends import default_topic_choices
-
     return default_topic_choices()
 
 
@@ -252,3 +250,14 @@ def choose_topic(text: str, topics: Sequence[TopicChoice]) -> str:
     if best_hits < 3 or best_hits * 1000 < counter.words:
         return ""
     return best
+
+
+def default_topic_choices(language: str = "en") -> list[TopicChoice]:
+    """The starting topics (topics/defaults.py) as choices, named in `language`."""
+    from topics.defaults import DEFAULT_TOPICS
+
+    key = "name_fr" if language == "fr" else "name_en"
+    return [
+        TopicChoice(slug=t["slug"], name=t.get(key) or t["name_en"], keywords=tuple(t["keywords"]))
+        for t in DEFAULT_TOPICS
+    ]

@@ -27,7 +27,6 @@ from favorites.models import (
     new_feed_token,
     signup_token_hash,
 )
-from newsroom.context_processors import SITE_NAME
 
 
 def account_create(*, username: str, email: str, password: str) -> AbstractBaseUser:
@@ -109,7 +108,7 @@ def _site_url(path: str) -> str:
 
 
 def _send(*, template: str, to: str, context: dict) -> None:
-    context = {"site_name": SITE_NAME, **context}
+    context = {"site_name": settings.SITE_NAME, **context}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_email.txt", context)
     send_mail(subject, body, None, [to])
@@ -207,7 +206,7 @@ def password_reset_mail_send(*, email: str, language: str) -> None:
         form.save(
             domain_override=site.netloc,
             use_https=site.scheme == "https",
-            extra_email_context={"site_name": SITE_NAME},
+            extra_email_context={"site_name": settings.SITE_NAME},
         )
 
 

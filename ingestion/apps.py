@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class IngestionConfig(AppConfig):
     name = "ingestion"
     verbose_name = _("Ingestion")
+
+    def ready(self) -> None:
+        from ingestion import checks  # noqa: F401 - registers the system checks

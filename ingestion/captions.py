@@ -21,8 +21,9 @@ from youtube_transcript_api import YouTubeTranscriptApi
 from youtube_transcript_api._errors import CouldNotRetrieveTranscript
 
 from articles.transcript_data import Segment
+from ingestion.chain import ChainResult, EpisodeInfo, TransientTranscriptError
+from ingestion.chain import note as _note
 from ingestion.fetch import is_public_address
-from ingestion.provenance import ChainResult, EpisodeInfo, TransientTranscriptError
 
 YOUTUBE = "https://www.youtube.com"
 
@@ -98,7 +99,6 @@ def _reason(exc: CouldNotRetrieveTranscript) -> str:
 def fetch_captions(
     episode: EpisodeInfo, provenance: list[dict], *, session: requests.Session | None = None
 ) -> ChainResult | None:
-    from ingestion.provenance import _note
 
     api = YouTubeTranscriptApi(http_client=session or GuardedSession())
     try:

@@ -12,67 +12,27 @@ switched off). No database here: the caller stores the result.
 
 from __future__ import annotations
 
-import html
-import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.utils import timezone
 
 from articles.transcript_data import Segment
+from ingestion.chain import (  # noqa: F401 - the chain's vocabulary, said here too
+    ChainPaused,
+    ChainResult,
+    EpisodeInfo,
+    NoTranscript,
+    TransientTranscriptError,
+)
+from ingestion.chain import note as _note
 from ingestion.errors import ParseError
 from ingestion.feeds import TranscriptLink
 from ingestion.fetch import FetchError, fetch_url
 from ingestion.transcripts import choose_transcript, parse_transcript
+from newsroom.text import html_to_text
 
 # Show notes shorter than this say too little to summarise.
 MIN_DESCRIPTION_WORDS = 40
-
-
-@dataclass
-class EpisodeInfo:
-    """What the chain needs to know about an episode (built from an Article)."""
-
-    title: str
-    language: str
-    transcript_links: list[dict]
-    description_html: str = ""
-    video_id: str = ""
-    audio_url: str = ""
-    duration_seconds: int | None = None
-
-
-@dataclass
-class ChainResult:
-    origin: str  # Transcript.Origin value
-    format: str
-    segments: list[Segment]
-    language: str
-    source_url: str = ""
-    provenance: list[dict] = field(default_factory=list)
-
-
-class TransientTranscriptError(Exception):
-    """A step failed in a way worth retrying later (a timeout, a 503)."""
-
-
-class ChainPaused(Exception):
-    """A step cannot run now (a daily budget is spent): the episode waits, nothing else runs."""
-
-
-class NoTranscript(Exception):
-    """Every step was tried or skipped; `provenance` says why."""
-
-    def __init__(self, provenance: list[dict]):
-        self.provenance = provenance
-        super().__init__("; ".join(f"{p['step']}: {p['reason']}" for p in provenance))
-
-
-def _note(provenance: list[dict], step: str, outcome: str, reason: str) -> None:
-    provenance.append(
-        {"step": step, "outcome": outcome, "reason": reason, "at": timezone.now().isoformat()}
-    )
 
 
 def step_feed(episode: EpisodeInfo, provenance: list[dict]) -> ChainResult | None:
@@ -151,14 +111,9 @@ def step_stt(episode: EpisodeInfo, provenance: list[dict]) -> ChainResult | None
     return transcribe_episode(episode, provenance)
 
 
-_TAG = re.compile(r"<[^>]+>")
-_BLOCK = re.compile(r"</?(p|br|li|div|h[1-6]|blockquote)[^>]*>", re.I)
-
-
 def description_to_segments(description_html: str) -> list[Segment]:
-    text = _BLOCK.sub("\n", description_html or "")
-    text = html.unescape(_TAG.sub("", text))
-    paragraphs = [re.sub(r"\s+", " ", p).strip() for p in text.split("\n")]
+    """One segment per paragraph (or line) of the show notes."""
+    paragraphs = html_to_text(description_html).split("\n")
     return [Segment(start=None, end=None, speaker="", text=p) for p in paragraphs if p]
 
 

@@ -22,14 +22,14 @@ from django.conf import settings
 
 from articles.budgets import STT_SECONDS, budget_charge, budget_spent
 from articles.transcript_data import Segment
-from ingestion.fetch import FetchError, FetchTooLarge, fetch_to_file
-from ingestion.provenance import (
+from ingestion.chain import (
     ChainPaused,
     ChainResult,
     EpisodeInfo,
     TransientTranscriptError,
-    _note,
 )
+from ingestion.chain import note as _note
+from ingestion.fetch import FetchError, FetchTooLarge, fetch_to_file
 
 logger = logging.getLogger(__name__)
 

@@ -1,11 +1,13 @@
 """Values every page needs: the navigation topics, the site's name, the search box."""
 
+from django.conf import settings
 from django.core.exceptions import SuspiciousOperation
 from django.http import HttpRequest
 
 from topics.models import Topic
 
-SITE_NAME = "newsroom"
+# The name the site signs with (settings.SITE_NAME), kept here under its old name too.
+SITE_NAME = settings.SITE_NAME
 
 
 def site(request: HttpRequest) -> dict:

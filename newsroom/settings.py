@@ -35,6 +35,9 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "te
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# The name the site signs with: page titles, the admin, e-mails.
+SITE_NAME = "newsroom"
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -59,8 +62,8 @@ INSTALLED_APPS = [
     "topics",
     "articles",
     "digests",
-    "search",
     "ingestion",
+    "search",
     "archives",
     "desk",
     "favorites",

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_safe
 
 from articles.sitemaps import SITEMAPS
 from newsroom import health
-from newsroom.context_processors import SITE_NAME
 
 
 @require_safe
@@ -28,7 +27,7 @@ def favicon(request: HttpRequest) -> HttpResponse:
 
 
 # The admin says whose it is, not "Django administration".
-admin.site.site_header = admin.site.site_title = SITE_NAME
+admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),

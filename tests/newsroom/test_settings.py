@@ -51,19 +51,19 @@ def _manage_check(**env):
 def test_an_unknown_digest_backend_is_refused_at_start():
     done = _manage_check(SUMMARIZER_BACKEND="gpt")
     assert done.returncode != 0
-    assert "articles.E001" in done.stderr and "'gpt' is not a digest backend" in done.stderr
+    assert "digests.E001" in done.stderr and "'gpt' is not a digest backend" in done.stderr
 
 
 def test_the_llm_backend_without_a_server_is_refused_at_start():
     done = _manage_check(SUMMARIZER_BACKEND="llm", LLM_BASE_URL="", LLM_MODEL="")
     assert done.returncode != 0
-    assert "articles.E002" in done.stderr and "LLM_BASE_URL and LLM_MODEL" in done.stderr
+    assert "digests.E002" in done.stderr and "LLM_BASE_URL and LLM_MODEL" in done.stderr
 
 
 def test_unknown_digest_languages_are_refused_at_start():
     done = _manage_check(DIGEST_LANGUAGES="en,de")
     assert done.returncode != 0
-    assert "articles.E003" in done.stderr and "unknown de" in done.stderr
+    assert "digests.E003" in done.stderr and "unknown de" in done.stderr
 
 
 def test_the_default_configuration_passes_its_checks():

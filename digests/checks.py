@@ -1,16 +1,6 @@
-"""System checks: tell the operator at start what a configured feature lacks."""
+"""System checks of the digest settings: a misconfiguration is refused at start."""
 
-from django.core.checks import Warning, register
-
-
-@register()
-def speech_to_text_needs_ffmpeg(app_configs, **kwargs):
-    from ingestion.stt import check_ffmpeg
-
-    problem = check_ffmpeg()
-    if problem:
-        return [Warning(problem, hint="apt-get install ffmpeg", id="articles.W001")]
-    return []
+from django.core.checks import register
 
 
 @register()
@@ -28,7 +18,7 @@ def digest_settings_are_usable(app_configs, **kwargs):
             Error(
                 f"SUMMARIZER_BACKEND={backend!r} is not a digest backend",
                 hint=f"choose one of {', '.join(BACKENDS)}",
-                id="articles.E001",
+                id="digests.E001",
             )
         )
     if backend == "llm":
@@ -39,7 +29,7 @@ def digest_settings_are_usable(app_configs, **kwargs):
                     f"SUMMARIZER_BACKEND=llm needs {' and '.join(missing)}",
                     hint="set them to an OpenAI-compatible server and its model, or use "
                     "SUMMARIZER_BACKEND=extractive (offline)",
-                    id="articles.E002",
+                    id="digests.E002",
                 )
             )
     known = {code for code, _name in settings.LANGUAGES}
@@ -50,7 +40,7 @@ def digest_settings_are_usable(app_configs, **kwargs):
                 f"DIGEST_LANGUAGES={','.join(settings.DIGEST_LANGUAGES)!r}: "
                 + (f"unknown {', '.join(unknown)}" if unknown else "empty"),
                 hint=f"a comma-separated list among {', '.join(sorted(known))}",
-                id="articles.E003",
+                id="digests.E003",
             )
         )
     return errors
