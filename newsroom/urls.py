@@ -8,9 +8,14 @@ from django.conf import settings
 from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.sitemaps import views as sitemaps
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.templatetags.static import static as static_url
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
@@ -26,11 +31,32 @@ def favicon(request: HttpRequest) -> HttpResponse:
     return HttpResponseRedirect(static_url("img/favicon.svg"))
 
 
+# Issue 18 moved these models out of the articles app, and the admin's addresses
+# with them: an editor's bookmark of the old address still lands on the page.
+MOVED_ADMIN = {
+    "source": "ingestion",
+    "transcript": "ingestion",
+    "ingestionlog": "ingestion",
+    "digest": "digests",
+    "keypoint": "digests",
+}
+
+
+def moved_admin_page(request: HttpRequest, model: str, rest: str) -> HttpResponse:
+    query = request.META.get("QUERY_STRING", "")
+    target = f"/admin/{MOVED_ADMIN[model]}/{model}/{rest}" + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(target)
+
+
 # The admin says whose it is, not "Django administration".
 admin.site.site_header = admin.site.site_title = settings.SITE_NAME
 
 urlpatterns = [
     path("favicon.ico", favicon, name="favicon"),
+    re_path(
+        r"^admin/articles/(?P<model>source|transcript|ingestionlog|digest|keypoint)/(?P<rest>.*)$",
+        moved_admin_page,
+    ),
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),

@@ -400,3 +400,11 @@ def test_editors_download_the_transcript_of_an_unpublished_article(
     assert response.content.startswith(b"WEBVTT")
     assert "no-store" in response["Cache-Control"]
     assert Client().get(url).status_code == 404
+
+
+def test_old_admin_addresses_of_moved_models_redirect(client):
+    # Bookmarks from before issue 18 (models moved out of the articles app).
+    response = client.get("/admin/articles/source/3/change/?_changelist_filters=x")
+    assert response.status_code == 301
+    assert response["Location"] == "/admin/ingestion/source/3/change/?_changelist_filters=x"
+    assert client.get("/admin/articles/digest/")["Location"] == "/admin/digests/digest/"
