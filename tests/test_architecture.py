@@ -8,6 +8,7 @@ of a module: grimp reads them all.
 
 from __future__ import annotations
 
+import ast
 import os
 import tomllib
 from pathlib import Path
@@ -84,3 +85,25 @@ def test_every_app_is_in_the_contract():
     ]
     placed = set(CONFIG["root_packages"])
     assert sorted(set(installed) - placed) == [], os.linesep.join(installed)
+
+
+def test_data_migrations_carry_their_own_data():
+    """A migration that writes rows (RunPython) imports no live code of the apps: a
+    later edit of that code would change what a fresh database gets."""
+    apps = set(CONFIG["root_packages"]) - {"newsroom"}
+    offenders = []
+    for path in sorted(ROOT.glob("*/migrations/0*.py")):
+        source = path.read_text()
+        if "RunPython" not in source:
+            continue
+        for node in ast.walk(ast.parse(source)):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            for name in names:
+                top, _, rest = name.partition(".")
+                if top in apps and not rest.startswith("migrations"):
+                    offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
