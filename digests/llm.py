@@ -35,7 +35,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from email.utils import parsedate_to_datetime
-from html.parser import HTMLParser
 from typing import Any, Protocol
 
 import openai
@@ -53,6 +52,7 @@ from digests.base import (
     TranscriptInput,
     score_from_parts,
 )
+from newsroom.text import html_to_text
 
 logger = logging.getLogger(__name__)
 
@@ -182,34 +182,6 @@ class InvalidAnswer(ValueError):
     """The model's answer broke the expected shape; the message says how, for the repair."""
 
 
-class _TextExtractor(HTMLParser):
-    """Keeps the text of an HTML fragment, dropping the content of active elements."""
-
-    DROP = frozenset(
-        {"script", "style", "iframe", "object", "embed", "template", "noscript", "svg", "math"}
-    )
-    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
-        self._dropping = 0
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in self.DROP:
-            self._dropping += 1
-        elif tag in self.BREAKS:
-            self.parts.append(" ")
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.DROP and self._dropping:
-            self._dropping -= 1
-
-    def handle_data(self, data: str) -> None:
-        if not self._dropping:
-            self.parts.append(data)
-
-
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # what could still open a tag after parsing
 _MARKDOWN = re.compile(r"\*\*|__|`")
@@ -224,11 +196,8 @@ def to_plain_text(value: str) -> str:
     """
     text = value
     if "<" in text or "&" in text:
-        parser = _TextExtractor()
-        parser.feed(text)
-        parser.close()
-        text = "".join(parser.parts)
-        text = _TAG_START.sub("", text)
+        # Decoded entities can spell a tag again ("&lt;script&gt;"): those are cut too.
+        text = _TAG_START.sub("", html_to_text(text))
     text = _MARKDOWN.sub("", text)
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()

@@ -39,6 +39,7 @@ from feedparser.encodings import convert_to_utf8
 from articles.media import YOUTUBE_ID, youtube_id_from_url
 from ingestion.errors import FeedError
 from ingestion.limits import limit
+from newsroom.text import html_to_text
 
 # Bigger than any real feed we have seen (the largest podcast feeds are ~30 MB);
 # the fetcher has its own, usually smaller, limit.
@@ -927,19 +928,6 @@ def text_to_html(text: str) -> str:
         "<p>" + "<br>".join(html.escape(line.strip()) for line in p.split("\n")) + "</p>"
         for p in paragraphs
     )
-
-
-_BLOCK_END = re.compile(r"<br\s*/?>|</(?:p|li|blockquote|pre|ul|ol|h[1-6]|div|tr)>", re.IGNORECASE)
-
-
-def html_to_text(fragment: str) -> str:
-    """Readable text from HTML: block ends become line breaks, entities are decoded."""
-    if not fragment:
-        return ""
-    marked = _BLOCK_END.sub("\n", fragment)
-    text = html.unescape(nh3.clean(marked, tags=set(), strip_comments=True))
-    lines = (" ".join(line.split()) for line in text.split("\n"))
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def _plain(text: str) -> str:

@@ -27,6 +27,7 @@ from articles.transcript_data import ParsedTranscript, Segment
 from ingestion.errors import TranscriptError
 from ingestion.feeds import TranscriptLink
 from ingestion.limits import limit
+from newsroom.text import BLOCK_TAGS, HIDDEN_TAGS
 
 __all__ = [
     "FORMATS",
@@ -587,11 +588,10 @@ def _continues(phrase: Segment, last_word: str, word: Segment) -> bool:
 # --------------------------------------------------------------------------- HTML
 
 
-_BLOCK_TAGS = frozenset(
-    {"p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "dd", "dt"}
-)
-# Not "head": its end tag is optional, and everything in it that is text is listed here.
-_HIDDEN_TAGS = frozenset({"script", "style", "title", "template", "noscript", "svg"})
+# The same blocks and hidden elements as newsroom.text.html_to_text; this reader keeps
+# more than text (who speaks, at what time), so it walks the elements itself.
+_BLOCK_TAGS = BLOCK_TAGS
+_HIDDEN_TAGS = HIDDEN_TAGS
 
 
 class _TranscriptHTML(HTMLParser):
