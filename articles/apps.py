@@ -7,6 +7,10 @@ class ArticlesConfig(AppConfig):
     verbose_name = _("Articles")
 
     def ready(self) -> None:
-        # The page cache's invalidation receivers must be connected in every process
-        # that writes (web, workers, commands), not only where its middleware loads.
-        from newsroom import pagecache  # noqa: F401
+        # The content events' model adapters and the page cache's subscriptions,
+        # connected in every process that writes (web, workers, commands), not only
+        # where the cache's middleware loads.
+        from articles import cached_pages, events
+
+        events._connect()
+        cached_pages.subscribe()

@@ -9,8 +9,8 @@ import hashlib
 from django.utils import timezone
 from django.utils.text import slugify
 
+from articles.events import article_is_published, articles_changed
 from articles.models import Article
-from newsroom.pagecache import article_is_published, pages_changed
 
 
 def unique_slug(model, text: str, *, fallback: str, salt: str = "") -> str:
@@ -32,14 +32,16 @@ def article_set_status(*, article: Article, status: str, reason: str = "") -> No
     )
     article.status, article.status_reason = status, reason
     if was_published or status == Article.Status.PUBLISHED:
-        pages_changed()  # update() sends no signal: the page cache is told here
+        # update() sends no model signal: the event is sent here.
+        articles_changed([article.pk], visible=True, fields={"status"})
 
 
 def articles_publish(*, article_ids) -> int:
-    count = Article.objects.filter(pk__in=list(article_ids)).update(
+    ids = list(article_ids)
+    count = Article.objects.filter(pk__in=ids).update(
         status=Article.Status.PUBLISHED, status_reason="", updated_at=timezone.now()
     )
-    pages_changed()
+    articles_changed(ids, visible=True, fields={"status"})
     return count
 
 
@@ -52,29 +54,30 @@ REASON_SENT_BACK = "sent back to review by an editor"
 
 
 def articles_unpublish(*, article_ids) -> int:
-    count = Article.objects.filter(pk__in=list(article_ids)).update(
+    ids = list(article_ids)
+    count = Article.objects.filter(pk__in=ids).update(
         status=Article.Status.HIDDEN,
         status_reason=REASON_UNPUBLISHED,
         updated_at=timezone.now(),
     )
-    pages_changed()
+    articles_changed(ids, visible=True, fields={"status"})
     return count
 
 
 def articles_send_back(*, article_ids) -> int:
     """Back to the review queue (from published, hidden, failed…), off the site."""
-    count = Article.objects.filter(pk__in=list(article_ids)).update(
+    ids = list(article_ids)
+    count = Article.objects.filter(pk__in=ids).update(
         status=Article.Status.REVIEW,
         status_reason=REASON_SENT_BACK,
         updated_at=timezone.now(),
     )
-    pages_changed()
+    articles_changed(ids, visible=True, fields={"status"})
     return count
 
 
 def articles_feature(*, article_ids, featured: bool = True) -> int:
-    count = Article.objects.filter(pk__in=list(article_ids)).update(
-        featured=featured, updated_at=timezone.now()
-    )
-    pages_changed()
+    ids = list(article_ids)
+    count = Article.objects.filter(pk__in=ids).update(featured=featured, updated_at=timezone.now())
+    articles_changed(ids, visible=True, fields={"featured"})
     return count

@@ -14,6 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import transaction
 
+from articles import events
 from articles.models import Article
 from articles.services import article_set_status
 from articles.transcript_data import Segment
@@ -28,8 +29,6 @@ from digests.base import (
 )
 from digests.grounding import ground_key_points
 from digests.models import Digest, KeyPoint
-from newsroom.pagecache import pages_changed
-from search.index import search_index_deferred
 from topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -152,8 +151,9 @@ def _digest_write(
 ) -> Digest | None:
     grounded = [kp.grounded for kp in data.key_points]
     grounding = (sum(1 for g in grounded if g) / len(grounded)) if grounded else 0.0
-    # The key points are bulk-created (no signals): index the article once, after them.
-    with transaction.atomic(), search_index_deferred():
+    # The digest's save, its key points and tags reach the subscribers as one event, at
+    # the end (the page cache and the search index then read them all).
+    with transaction.atomic(), events.batched():
         locked = Article.objects.select_for_update().get(pk=article.pk)
         current = Article.objects.filter(pk=locked.pk).values_list(
             "transcript__updated_at", flat=True
@@ -200,8 +200,8 @@ def _digest_write(
                 article.topic = topic
         if data.tags and not locked.tags.exists():
             locked.tags.add(*[t[:100] for t in data.tags[:8]])
-        if locked.status == Article.Status.PUBLISHED:
-            pages_changed()  # key points and topic were written without signals
+        # The key points and topic were written without model signals.
+        events.articles_changed([locked.pk], visible=locked.status == Article.Status.PUBLISHED)
     return digest
 
 
@@ -263,7 +263,7 @@ def article_apply_publish_rule(*, article: Article) -> str:
     Article.objects.filter(pk=article.pk).update(score=score)
     article.score = score
     if article.status == Article.Status.PUBLISHED:  # refreshed above
-        pages_changed()
+        events.articles_changed([article.pk], visible=True, fields={"score"})
     if article.status in (Article.Status.PUBLISHED, Article.Status.HIDDEN):
         return article.status
     if primary is None:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Min
 from django.utils import timezone
 
+from articles import events
 from articles.models import Article
 from articles.services import article_set_status, unique_slug
 from articles.transcript_data import Segment
@@ -26,7 +27,6 @@ from ingestion.errors import ParseError
 from ingestion.feeds import ParsedEpisode, ParsedFeed, parse_feed
 from ingestion.fetch import FetchError, fetch_url
 from ingestion.models import IngestionLog, Source, Transcript
-from search.index import search_index_deferred, search_index_update
 from topics.models import Topic
 
 logger = logging.getLogger(__name__)
@@ -150,8 +150,8 @@ def source_poll(*, source: Source, data: bytes | None = None) -> PollResult:
     _source_update_from_feed(source, feed)
     result.warning = feed.warning
     episodes = _without_old_backlog(source, feed.episodes, result)
-    # One index update per article at the end rather than one per saved row.
-    with search_index_deferred():
+    # One event per poll at the end rather than one per saved row.
+    with events.batched():
         for episode in episodes:
             result.seen += 1
             article, created = article_upsert(source=source, entry=episode)
@@ -221,8 +221,9 @@ def _source_update_from_feed(source: Source, feed: ParsedFeed) -> None:
         for key, value in changed.items():
             setattr(source, key, value)
         if "name" in changed:
-            # The source's name is indexed with each of its articles.
-            search_index_update(article_ids=source.articles.values_list("pk", flat=True))
+            # The source's name shows on pages and is indexed with each of its articles.
+            events.site_changed()
+            events.articles_changed(source.articles.values_list("pk", flat=True), visible=True)
 
 
 def _source_record_success(source: Source, *, etag: str, last_modified: str) -> None:

@@ -56,7 +56,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 import secrets
 import time
 from datetime import datetime, timedelta
@@ -64,9 +63,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.core.cache import cache
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CSRF_SECRET_LENGTH, _unmask_cipher_token, get_token
+from django.middleware.csrf import get_token
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 from django.urls import NoReverseMatch
@@ -120,10 +118,41 @@ DUE_KEY = "pagecache:due"
 ENTRY_PREFIX = "pagecache:"
 # Longer query strings are not worth a cache entry (and would let anyone fill the cache).
 MAX_QUERY_STRING = 200
-STAR_TEMPLATE = "favorites/_star.html"
 ACCOUNT_TEMPLATE = "includes/account.html"
-# A masked CSRF token: 64 characters of [A-Za-z0-9], standing alone.
-_TOKEN_RE = re.compile(r"(?<![A-Za-z0-9])[A-Za-z0-9]{64}(?![A-Za-z0-9])")
+
+
+# --- What the apps tell the page cache ------------------------------------------------
+# This module imports no app: the apps register what it needs to know of them.
+
+
+class Star:
+    """A personal part of a page that depends on the reader only through "saved or not"
+    (registered by the app that owns it: favorites/apps.py).
+
+    template: rendered with `item` in its context (an instance of `model`).
+    model: the objects in a view's context that carry one.
+    stand_in(obj): a copy holding only what the star shows (what the cache keeps).
+    saved_ids(user, pks): which of those the reader has saved (one query).
+    """
+
+    def __init__(self, *, template: str, model: type, context_name: str, stand_in, saved_ids):
+        self.template, self.model, self.context_name = template, model, context_name
+        self.stand_in, self.saved_ids = stand_in, saved_ids
+
+
+_star: Star | None = None
+_next_publication = None
+
+
+def register_star(star: Star) -> None:
+    global _star
+    _star = star
+
+
+def register_schedule(next_publication) -> None:
+    """`next_publication()`: when the next scheduled item appears (a datetime or None)."""
+    global _next_publication
+    _next_publication = next_publication
 
 
 def enabled() -> bool:
@@ -165,14 +194,7 @@ def current_version(found: int | None = None) -> int:
 def _refresh_due() -> None:
     """Remember when the next scheduled article appears, so that pages stored before
     then expire then (a publication that no write announces)."""
-    from articles.models import Article
-
-    due = (
-        Article.objects.filter(status=Article.Status.PUBLISHED, published_at__gt=timezone.now())
-        .order_by("published_at")
-        .values_list("published_at", flat=True)
-        .first()
-    )
+    due = _next_publication() if _next_publication is not None else None
     cache.set(DUE_KEY, due.timestamp() if due else 0, None)
 
 
@@ -182,9 +204,8 @@ def _after_commit() -> None:
 
 
 def pages_changed(*, using: str = DEFAULT_DB_ALIAS) -> None:
-    """Every cached page is stale from now on. Call after any write that changes what a
-    reader page shows and that sends no model signal (QuerySet.update(), bulk_create(),
-    raw SQL); saves and deletes through the ORM are covered by the receivers below."""
+    """Every cached page is stale from now on. Called by the subscriptions to the
+    content events (articles/cached_pages.py), not by code that writes."""
     _bump()
     connection = connections[using]
     if not connection.in_atomic_block:
@@ -210,137 +231,6 @@ def reader_changed(user_id, *, using: str = DEFAULT_DB_ALIAS) -> None:
     _bump_reader(user_id)
     if connections[using].in_atomic_block:
         transaction.on_commit(lambda: _bump_reader(user_id), using=using)
-
-
-# Source fields that polling writes and no page shows.
-SOURCE_BOOKKEEPING = frozenset(
-    {
-        "etag",
-        "last_modified",
-        "last_polled_at",
-        "last_success_at",
-        "consecutive_failures",
-        "last_error",
-        "next_poll_at",
-        "updated_at",
-        "active",
-    }
-)
-
-
-def article_is_published(article_id, *, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether readers may see this article (by its status in the database, not in some
-    object in memory that an update() elsewhere has made stale)."""
-    from articles.models import Article
-
-    return (
-        Article.objects.using(using).filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
-    )
-
-
-def _using(kwargs) -> str:
-    return kwargs.get("using") or DEFAULT_DB_ALIAS
-
-
-def _article_saved(sender, instance, created=False, update_fields=None, **kwargs):
-    if instance.status != instance.Status.PUBLISHED and (
-        created or (update_fields is not None and "status" not in update_fields)
-    ):
-        return  # readers did not see it before this save and do not see it now
-    pages_changed(using=_using(kwargs))
-
-
-def _article_deleted(sender, instance, **kwargs):
-    if instance.status == instance.Status.PUBLISHED:
-        pages_changed(using=_using(kwargs))
-
-
-def _part_changed(sender, instance, **kwargs):
-    # A transcript or a digest of an article readers do not see yet (the pipeline writes
-    # many) changes no page: publishing it will.
-    if article_is_published(instance.article_id, using=_using(kwargs)):
-        pages_changed(using=_using(kwargs))
-
-
-def _key_point_changed(sender, instance, **kwargs):
-    from articles.models import Article
-
-    using = _using(kwargs)
-    published = Article.objects.using(using).filter(
-        digests=instance.digest_id, status=Article.Status.PUBLISHED
-    )
-    if published.exists():
-        pages_changed(using=using)
-
-
-def _tagged_item_changed(sender, instance, **kwargs):
-    from django.contrib.contenttypes.models import ContentType
-
-    from articles.models import Article
-
-    content_type = ContentType.objects.get_for_id(instance.content_type_id)  # cached
-    model = content_type.model_class()
-    if model is Article and article_is_published(instance.object_id, using=_using(kwargs)):
-        pages_changed(using=_using(kwargs))
-
-
-def _tags_changed(sender, instance, action, reverse, model, pk_set, **kwargs):
-    from articles.models import Article
-
-    if action not in {"post_add", "post_remove", "post_clear"}:
-        return
-    using = _using(kwargs)
-    if isinstance(instance, Article):
-        if article_is_published(instance.pk, using=using):
-            pages_changed(using=using)
-    elif model is Article:
-        ids = pk_set or ()
-        visible = Article.objects.using(using).filter(pk__in=ids, status=Article.Status.PUBLISHED)
-        if action == "post_clear" or visible.exists():
-            pages_changed(using=using)
-
-
-def _source_saved(sender, instance, created=False, update_fields=None, **kwargs):
-    if created or (update_fields is not None and set(update_fields) <= SOURCE_BOOKKEEPING):
-        return  # a new source has no articles yet; polling changes nothing readers see
-    pages_changed(using=_using(kwargs))
-
-
-def _changed(sender, **kwargs):
-    pages_changed(using=_using(kwargs))
-
-
-post_save.connect(_article_saved, sender="articles.Article", dispatch_uid="pagecache_article_s")
-post_delete.connect(_article_deleted, sender="articles.Article", dispatch_uid="pagecache_article_d")
-for _model in ("ingestion.Transcript", "digests.Digest"):
-    post_save.connect(_part_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_s")
-    post_delete.connect(_part_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_d")
-post_save.connect(_key_point_changed, sender="digests.KeyPoint", dispatch_uid="pagecache_kp_s")
-post_delete.connect(_key_point_changed, sender="digests.KeyPoint", dispatch_uid="pagecache_kp_d")
-post_save.connect(_tagged_item_changed, sender="taggit.TaggedItem", dispatch_uid="pagecache_ti_s")
-post_delete.connect(_tagged_item_changed, sender="taggit.TaggedItem", dispatch_uid="pagecache_ti_d")
-m2m_changed.connect(_tags_changed, sender="taggit.TaggedItem", dispatch_uid="pagecache_tags")
-
-
-def _reader_part_changed(sender, instance, **kwargs):
-    reader_changed(instance.user_id, using=_using(kwargs))
-
-
-def _reader_saved(sender, instance, **kwargs):
-    reader_changed(instance.pk, using=_using(kwargs))
-
-
-for _model in ("favorites.Favorite", "favorites.FeedToken"):
-    post_save.connect(_reader_part_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_s")
-    post_delete.connect(_reader_part_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_d")
-post_save.connect(_reader_saved, sender=settings.AUTH_USER_MODEL, dispatch_uid="pagecache_user")
-post_save.connect(_source_saved, sender="ingestion.Source", dispatch_uid="pagecache_source_s")
-# Rare, and shown on many pages (names in cards, navigation): always.
-post_delete.connect(_changed, sender="ingestion.Source", dispatch_uid="pagecache_source_d")
-# A tag's French label (topics.TagLabel) shows wherever the tag does.
-for _model in ("topics.Topic", "taggit.Tag", "topics.TagLabel"):
-    post_save.connect(_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_s")
-    post_delete.connect(_changed, sender=_model, dispatch_uid=f"pagecache_{_model}_d")
 
 
 # --- Entries ----------------------------------------------------------------------------
@@ -410,21 +300,14 @@ def _new_placeholder() -> str:
 # --- Rendering the personal parts ---------------------------------------------------------
 
 
-def _star_stand_in(article):
-    """The fields of an article that a star shows, and nothing else: what the cache
-    keeps of it, so that a star rendered later from the cache equals one rendered now."""
-    from articles.models import Article
-
-    return Article(pk=article.pk, slug=article.slug, title=article.title)
-
-
 _PROBE_SLUG = "pagecache-probe-slug"
 
 
 def _star_stand_in_probe():
-    from articles.models import Article
+    class _Probe:
+        pk, slug, title = 0, _PROBE_SLUG, ""
 
-    return Article(pk=0, slug=_PROBE_SLUG, title="")
+    return _star.stand_in(_Probe())
 
 
 class _Renderer:
@@ -463,12 +346,12 @@ def _context_articles(response) -> list:
     from django.core.paginator import Page
     from django.db.models import QuerySet
 
-    from articles.models import Article
-
     found, seen = [], set()
+    if _star is None:
+        return found
 
     def visit(value, depth=0):
-        if isinstance(value, Article):
+        if isinstance(value, _star.model):
             if value.pk not in seen:
                 seen.add(value.pk)
                 found.append(value)
@@ -527,9 +410,9 @@ def _signed_in_stars(request, placeholder: str, stand_ins: list) -> list[tuple[s
         for reader in readers:
             with _AsReader(request, reader):
                 with _Renderer(request, placeholder, favorite_ids=frozenset()) as render:
-                    unsaved = render(STAR_TEMPLATE, article=article)
+                    unsaved = render(_star.template, **{_star.context_name: article})
                 with _Renderer(request, placeholder, favorite_ids=frozenset([article.pk])) as r:
-                    saved = r(STAR_TEMPLATE, article=article)
+                    saved = r(_star.template, **{_star.context_name: article})
             rendered.add((unsaved, saved))
         if len(rendered) != 1:
             return None
@@ -549,17 +432,19 @@ def _personal_parts(request, body: str, placeholder: str, response) -> tuple[lis
         if body.count(account) != 1:
             return None
         slots: list[tuple[str, object]] = [(account, "account")]
-        try:
-            probe = render(STAR_TEMPLATE, article=_star_stand_in_probe())
-        except (TemplateDoesNotExist, NoReverseMatch):
-            probe = None
+        probe = None
+        if _star is not None:
+            try:
+                probe = render(_star.template, **{_star.context_name: _star_stand_in_probe()})
+            except (TemplateDoesNotExist, NoReverseMatch):
+                probe = None
         if probe is not None:
             # What every star begins with (up to its article's slug): a star left in the
             # body after the slots below are cut out is one the check could not explain.
             star_marker = probe[: probe.index(_PROBE_SLUG)]
             for article in _context_articles(response):
-                stand_in = _star_stand_in(article)
-                html = render(STAR_TEMPLATE, article=stand_in)
+                stand_in = _star.stand_in(article)
+                html = render(_star.template, **{_star.context_name: stand_in})
                 if html in body:
                     slots.append((html, len(stand_ins)))
                     stand_ins.append(stand_in)
@@ -596,9 +481,7 @@ def _fill(request: HttpRequest, entry: _Entry) -> tuple[str, str]:
     """The signed-in page: the stored text with the reader's own account corner and
     stars (one query for which are saved), CSRF placeholders still inside; and a
     digest of what in it is the reader's own (for the ETag)."""
-    from favorites.models import Favorite
-
-    saved = frozenset(Favorite.objects.for_user(request.user).article_ids(entry.star_pks))
+    saved = frozenset(_star.saved_ids(request.user, entry.star_pks)) if _star else frozenset()
     with _Renderer(request, entry.placeholder) as render:
         account = render(ACCOUNT_TEMPLATE)
     out = []
@@ -617,11 +500,14 @@ def _fill(request: HttpRequest, entry: _Entry) -> tuple[str, str]:
 
 
 class _Plan:
-    __slots__ = ("key", "version", "due", "private", "second_ask")
+    __slots__ = ("key", "version", "due", "private", "second_ask", "placeholder")
 
     def __init__(self, key, version, due, private=False, second_ask=False):
         self.key, self.version, self.due, self.private = key, version, due, private
         self.second_ask = second_ask
+        # What the page's CSRF tokens are rendered as (process_template_response): the
+        # stored page holds no reader's token, and this reader's goes in on the way out.
+        self.placeholder = _new_placeholder()
 
 
 def _csrf_secret(request: HttpRequest) -> str:
@@ -652,11 +538,30 @@ class PageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         plan = getattr(request, "_page_cache_plan", None)
-        if plan is not None:
+        if plan is None or response.streaming:
+            return response
+        # Set by get_token(): a token of this reader's that the page may hold and that
+        # the cache cannot tell from other text. Such a page is never stored.
+        foreign_token = bool(request.META.get("CSRF_COOKIE_NEEDS_UPDATE"))
+        token = get_token(request) if plan.placeholder.encode() in response.content else None
+        if not foreign_token:
             try:
                 self._store(request, response, plan)
             except Exception:  # never fail a page because it could not be cached
                 logger.exception("page cache: could not store %s", request.path)
+        if token is not None:
+            response.content = response.content.replace(plan.placeholder.encode(), token.encode())
+        return response
+
+    def process_template_response(self, request, response):
+        plan = getattr(request, "_page_cache_plan", None)
+        if plan is not None:
+            # Pushed over the context processors' token (a view's context wins over
+            # theirs): every {% csrf_token %} of the page renders as the placeholder.
+            response.context_data = {
+                **(response.context_data or {}),
+                "csrf_token": plan.placeholder,
+            }
         return response
 
     def process_view(self, request, view_func, view_args, view_kwargs):
@@ -769,19 +674,10 @@ class PageCacheMiddleware:
             return  # asked for the first time: remembered, stored if asked again
         charset = response.charset or "utf-8"
         body = response.content.decode(charset)
-        placeholder = _new_placeholder()
+        placeholder = plan.placeholder
         secret = _csrf_secret(request)
-        if secret:
-            if secret in body:
-                return  # an unmasked secret in a page is never cached (nor should it be)
-
-            def mask(match: re.Match) -> str:
-                token = match.group(0)
-                if len(secret) == CSRF_SECRET_LENGTH and _unmask_cipher_token(token) == secret:
-                    return placeholder
-                return token
-
-            body = _TOKEN_RE.sub(mask, body)
+        if secret and secret in body:
+            return  # an unmasked secret in a page is never cached (nor should it be)
         owner = request.user.pk if plan.private else None
         personal = None if plan.private else _personal_parts(request, body, placeholder, response)
         now = time.time()

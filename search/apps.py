@@ -7,3 +7,10 @@ from django.utils.translation import gettext_lazy as _
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("Search")
+
+    def ready(self) -> None:
+        # The index subscribes to the articles' content event (articles/events.py).
+        from articles.events import article_content_changed
+        from search.index import on_article_content_changed
+
+        article_content_changed.connect(on_article_content_changed, dispatch_uid="search")

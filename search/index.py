@@ -2,10 +2,18 @@
 
 `search_index_update(article_ids=...)` is the one way in: it reads the articles as
 they are now and rewrites their documents (or removes the documents of articles that
-no longer exist). Call it after changing indexed text in a way that sends no signal
-(`QuerySet.update()`, `bulk_create()`); everything else reaches it through the
-receivers in signals.py. `search_index_deferred()` batches a unit of work so that
-its many saves (a digest and its key points) index each article once, at the end.
+no longer exist). Writes reach it through the articles' content event
+(articles/events.py), which this module subscribes to (`on_article_content_changed`,
+connected in search/apps.py); `manage.py reindex` repairs anything. Score, topic and
+featured are not indexed (search reads them from the article row). The document's
+copies of the status and publication date (`public`, `published_at`) are written with
+it and, on PostgreSQL, kept current by a trigger, so a change of status alone needs no
+update; on SQLite nothing reads the copies (its search reads the article row).
+
+The index is written at once, in the writer's transaction, rather than on commit: it
+then commits or rolls back with the change it reflects, and tests (which run inside a
+transaction that never commits) see it. `search_index_deferred()` batches a unit of
+work so that its many saves index each article once, at the end.
 
 PostgreSQL: the weighted tsvectors are computed by the database from the stored text
 (one UPDATE after the upsert), each part with its language's configuration.
@@ -190,6 +198,7 @@ def _update_batch(ids: list[int], *, rebuild: bool = False) -> int:
         gone = set(old_by_pk) - set(new_docs)
         if gone:
             # Documents of deleted articles (normally removed with the article by cascade).
+            fts_forget(old_by_pk[pk] for pk in gone)
             SearchDocument.objects.filter(pk__in=gone).delete()
         docs = [
             doc
@@ -317,7 +326,25 @@ def _id_batches(size: int) -> Iterator[list[int]]:
         last = ids[-1]
 
 
-# --- Scheduling (used by the signal receivers) --------------------------------------
+# --- Scheduling (the subscription to the content event) ------------------------------
+
+# Saving an article through these fields only (`save(update_fields=[...])`, `update()`)
+# leaves the indexed text as it was.
+INDEXED_ARTICLE_FIELDS = frozenset({"title", "language", "source", "source_id"})
+
+
+def on_article_content_changed(
+    sender, *, article_ids, fields=None, new_article=None, deleted=False, **kwargs
+):
+    if deleted:
+        # The documents go with the articles by cascade; FTS5 (SQLite) must be told
+        # their indexed text, which they still hold now (the event comes before).
+        if connection.vendor == "sqlite":
+            fts_forget(SearchDocument.objects.filter(pk__in=list(article_ids)))
+        return
+    if fields is not None and not INDEXED_ARTICLE_FIELDS & fields:
+        return
+    schedule_index_update(article_ids, new_article=new_article)
 
 
 @contextmanager

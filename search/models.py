@@ -95,7 +95,3 @@ class SearchIndexEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.pk)
-
-
-# The receivers that keep the index current (lazy senders: no model import needed here).
-from search import signals  # noqa: E402, F401
