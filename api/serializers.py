@@ -16,6 +16,7 @@ from rest_framework import serializers
 from rest_framework.reverse import reverse
 
 from articles.models import Article
+from articles.transcript_data import Segment
 from digests.models import Digest, KeyPoint
 from ingestion.fetch import public_url
 from ingestion.models import Source, Transcript
@@ -161,16 +162,7 @@ class TranscriptSerializer(serializers.ModelSerializer):
     @extend_schema_field(SegmentSerializer(many=True))
     def get_segments(self, transcript: Transcript) -> list[dict]:
         # Stored JSON written by parsers: rows that are not segments are skipped, not 500s.
-        rows = [
-            {
-                "start": row.get("start") if isinstance(row.get("start"), int | float) else None,
-                "end": row.get("end") if isinstance(row.get("end"), int | float) else None,
-                "speaker": str(row.get("speaker") or ""),
-                "text": str(row.get("text") or ""),
-            }
-            for row in (transcript.segments if isinstance(transcript.segments, list) else [])
-            if isinstance(row, dict)
-        ]
+        rows = [segment.as_dict() for segment in Segment.from_rows(transcript.segments)]
         return SegmentSerializer(rows, many=True).data
 
 

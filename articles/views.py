@@ -182,16 +182,14 @@ def _transcript_lines(segments) -> list[dict]:
     """Transcript segments ready for the template: the speaker is named when it changes,
     as in a printed interview, and malformed rows are skipped rather than failing."""
     lines, previous_speaker = [], None
-    for raw in segments if isinstance(segments, list) else []:
-        if not isinstance(raw, dict) or not str(raw.get("text") or "").strip():
-            continue
-        speaker = str(raw.get("speaker") or "")
+    for segment in Segment.from_rows(segments):
+        speaker = segment.speaker
         lines.append(
             {
-                "start": raw.get("start") if isinstance(raw.get("start"), int | float) else None,
-                "end": raw.get("end") if isinstance(raw.get("end"), int | float) else None,
+                "start": segment.start,
+                "end": segment.end,
                 "speaker": speaker if speaker and speaker != previous_speaker else "",
-                "text": str(raw["text"]),
+                "text": segment.text,
             }
         )
         previous_speaker = speaker or previous_speaker
@@ -283,16 +281,7 @@ class _TranscriptFile(generic.View):
         articles = Article.objects.all() if editor else Article.objects.published()
         article = get_object_or_404(articles.select_related("transcript"), slug=slug)
         transcript = getattr(article, "transcript", None)
-        segments = [
-            Segment(
-                start=row.get("start"),
-                end=row.get("end"),
-                speaker=str(row.get("speaker") or ""),
-                text=str(row.get("text") or ""),
-            )
-            for row in (transcript.segments if transcript else [])
-            if isinstance(row, dict) and row.get("text")
-        ]
+        segments = Segment.from_rows(transcript.segments if transcript else [])
         if not segments:
             raise Http404("This article has no transcript.")
         response = HttpResponse(self.render(segments), content_type=self.content_type)

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from articles import services as articles_services
 from articles.models import Article
+from articles.transcript_data import Segment
 from digests.admin import DigestInline
 from ingestion import services as ingestion_services
 from ingestion.errors import ParseError
@@ -254,8 +255,8 @@ class ArticleAdmin(admin.ModelAdmin):
             "",
             '<tr><td style="white-space:nowrap">{}</td><td>{}</td><td>{}</td></tr>',
             (
-                (_format_seconds(s.get("start")), s.get("speaker") or "", s.get("text") or "")
-                for s in transcript.segments[:3000]
+                (_format_seconds(s.start), s.speaker, s.text)
+                for s in Segment.from_rows(transcript.segments)[:3000]
             ),
         )
         return format_html(

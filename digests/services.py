@@ -89,7 +89,7 @@ def digest_make(
     languages = languages or digest_languages_for(article, summarizer.name)
     topics = topic_choices()
     source_input = TranscriptInput(
-        segments=[Segment(**row) for row in transcript.segments],
+        segments=Segment.from_rows(transcript.segments),
         language=transcript.language or article.language,
         title=article.title,
     )
