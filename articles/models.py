@@ -177,9 +177,17 @@ class Article(models.Model):
     def is_video(self) -> bool:
         return bool(self.video_id or self.video_url)
 
-    def digest_for(self, language: str):
-        """The ready digest in `language`, else in any language (uses prefetched rows)."""
-        digests = [d for d in self.digests.all() if d.status == READY]
+    def digest_for(self, language: str, *, fresh: bool = False):
+        """The article's main digest for a reader of `language`: the ready digest in that
+        language, else the first ready one in any language; None when none is ready.
+
+        The one rule for picking it: the pages, feeds and API pass the reader's
+        language, the desk and the publish rule the article's own. It reads the rows
+        ArticleQuerySet.for_cards() prefetched, unless `fresh`: a caller that has just
+        written digests asks the database.
+        """
+        rows = self.digests.filter(status=READY) if fresh else self.digests.all()
+        digests = [d for d in rows if d.status == READY]
         for digest in digests:
             if digest.language == language:
                 return digest

@@ -205,14 +205,6 @@ def _digest_write(
     return digest
 
 
-def article_primary_digest(article: Article) -> Digest | None:
-    ready = list(article.digests.filter(status=Digest.Status.READY))
-    for digest in ready:
-        if digest.language == article.language:
-            return digest
-    return ready[0] if ready else None
-
-
 @dataclass(frozen=True)
 class PublishShortfall:
     """One way a digest falls short of the publish rule: `value` against `threshold`."""
@@ -258,7 +250,8 @@ def article_apply_publish_rule(*, article: Article) -> str:
     editor has already published or hidden.
     """
     article.refresh_from_db(fields=["status"])
-    primary = article_primary_digest(article)
+    # The digest in the article's own language leads; digests were just written.
+    primary = article.digest_for(article.language, fresh=True)
     score = primary.effective_score if primary else None
     Article.objects.filter(pk=article.pk).update(score=score)
     article.score = score
