@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from taggit.managers import TaggableManager
 
+from articles import states
 from topics.models import Topic
 
 http_url_validator = URLValidator(schemes=["http", "https"])
@@ -88,15 +89,9 @@ class ArticleQuerySet(models.QuerySet):
 
 
 class Article(models.Model):
-    class Status(models.TextChoices):
-        NEW = "new", _("New")
-        NEEDS_TRANSCRIPT = "needs_transcript", _("Needs transcript")
-        TRANSCRIBED = "transcribed", _("Transcribed")
-        DIGESTED = "digested", _("Digested")
-        REVIEW = "review", _("In review")
-        PUBLISHED = "published", _("Published")
-        FAILED = "failed", _("Failed")
-        HIDDEN = "hidden", _("Hidden")
+    # The lifecycle lives in articles/states.py: its states, reason codes and moves.
+    Status = states.Status
+    Reason = states.Reason
 
     # The show it comes from: Source lives in the ingestion app, which builds on this
     # one, so the relation names it rather than importing it.
@@ -134,7 +129,19 @@ class Article(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.NEW
     )
-    status_reason = models.TextField(_("status reason"), blank=True)
+    # Why the article has its status, as a code (the retries select by it) ...
+    status_code = models.CharField(
+        _("status reason code"),
+        max_length=40,
+        choices=states.Reason.choices,
+        default=states.Reason.NONE,
+        # Also in the database: rows written by raw SQL (bench's COPY) get it too.
+        db_default=states.Reason.NONE,
+        blank=True,
+        db_index=True,
+    )
+    # ... and its technical detail, shown as recorded (an HTTP error, a budget's numbers).
+    status_reason = models.TextField(_("status detail"), blank=True)
     featured = models.BooleanField(_("featured"), default=False)
     # The score of the article's primary digest, kept here so lists can sort and filter
     # by it without a join; written by the digest service.

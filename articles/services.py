@@ -1,5 +1,6 @@
-"""Writes of an article's status: publishing, unpublishing, featuring, and the slugs
-that name articles and sources.
+"""Writes of an article's status (every move through article_transition and the table
+in articles/states.py): publishing, unpublishing, featuring, and the slugs that name
+articles and sources.
 """
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ import hashlib
 from django.utils import timezone
 from django.utils.text import slugify
 
-from articles.events import article_is_published, articles_changed
+from articles import states
+from articles.events import articles_changed
 from articles.models import Article
+from articles.states import InvalidTransition, Reason, Status
 
 
 def unique_slug(model, text: str, *, fallback: str, salt: str = "") -> str:
@@ -25,55 +28,75 @@ def unique_slug(model, text: str, *, fallback: str, salt: str = "") -> str:
     return f"{base[:60]}-{digest}"
 
 
-def article_set_status(*, article: Article, status: str, reason: str = "") -> None:
-    was_published = article_is_published(article.pk)
-    Article.objects.filter(pk=article.pk).update(
-        status=status, status_reason=reason[:2000], updated_at=timezone.now()
-    )
-    article.status, article.status_reason = status, reason
-    if was_published or status == Article.Status.PUBLISHED:
+def article_transition(
+    *, article: Article, to: str, reason: str = Reason.NONE, detail: str = ""
+) -> None:
+    """Move the article to `to`, for `reason` (a code; `detail` its technical words).
+
+    The one way an article's status changes (articles/states.py has the table): a move
+    the table does not have raises InvalidTransition and writes nothing. The state is
+    read from the database, not from `article`, which an update() elsewhere may have
+    made stale.
+    """
+    rows = Article.objects.filter(pk=article.pk)
+    while True:
+        current = rows.values_list("status", flat=True).first()
+        if current is None:
+            return  # deleted meanwhile: nothing to move
+        states.check_transition(article.pk, current, to, reason)
+        # Written only if no one moved it since it was read; else read and judged again.
+        if rows.filter(status=current).update(
+            status=to, status_code=reason, status_reason=detail[:2000], updated_at=timezone.now()
+        ):
+            break
+    was_published = current == Status.PUBLISHED
+    article.status, article.status_code, article.status_reason = to, reason, detail[:2000]
+    if was_published or to == Status.PUBLISHED:
         # update() sends no model signal: the event is sent here.
         articles_changed([article.pk], visible=True, fields={"status"})
 
 
-def articles_publish(*, article_ids) -> int:
+def article_note(*, article: Article, reason: str, detail: str = "") -> None:
+    """Record why something failed without moving the article (states.NOTES): an
+    article that keeps its transcript keeps its status too."""
+    if reason not in states.NOTES:
+        raise InvalidTransition(article.pk, article.status, article.status, reason)
+    Article.objects.filter(pk=article.pk).update(
+        status_code=reason, status_reason=detail[:2000], updated_at=timezone.now()
+    )
+    article.status_code, article.status_reason = reason, detail[:2000]
+
+
+def _articles_transition(*, article_ids, to: str, reason: str) -> int:
+    """An editor's action on many articles, by the same table as one: all move, or none
+    does (InvalidTransition names the first that may not)."""
     ids = list(article_ids)
-    count = Article.objects.filter(pk__in=ids).update(
-        status=Article.Status.PUBLISHED, status_reason="", updated_at=timezone.now()
+    chosen = Article.objects.filter(pk__in=ids)
+    refused = chosen.exclude(status__in=states.allowed_from(to, reason)).first()
+    if refused is not None:
+        raise InvalidTransition(refused.pk, refused.status, to, reason)
+    count = chosen.update(
+        status=to, status_code=reason, status_reason="", updated_at=timezone.now()
     )
     articles_changed(ids, visible=True, fields={"status"})
     return count
 
 
-# The reasons an editor's own actions record, named once: the editor's desk on the
-# article page (desk/desk.py) says them in the reader's language.
-REASON_UNPUBLISHED = "unpublished by an editor"
-
-
-REASON_SENT_BACK = "sent back to review by an editor"
+def articles_publish(*, article_ids) -> int:
+    return _articles_transition(article_ids=article_ids, to=Status.PUBLISHED, reason=Reason.NONE)
 
 
 def articles_unpublish(*, article_ids) -> int:
-    ids = list(article_ids)
-    count = Article.objects.filter(pk__in=ids).update(
-        status=Article.Status.HIDDEN,
-        status_reason=REASON_UNPUBLISHED,
-        updated_at=timezone.now(),
+    return _articles_transition(
+        article_ids=article_ids, to=Status.HIDDEN, reason=Reason.UNPUBLISHED_BY_EDITOR
     )
-    articles_changed(ids, visible=True, fields={"status"})
-    return count
 
 
 def articles_send_back(*, article_ids) -> int:
     """Back to the review queue (from published, hidden, failed…), off the site."""
-    ids = list(article_ids)
-    count = Article.objects.filter(pk__in=ids).update(
-        status=Article.Status.REVIEW,
-        status_reason=REASON_SENT_BACK,
-        updated_at=timezone.now(),
+    return _articles_transition(
+        article_ids=article_ids, to=Status.REVIEW, reason=Reason.SENT_BACK_BY_EDITOR
     )
-    articles_changed(ids, visible=True, fields={"status"})
-    return count
 
 
 def articles_feature(*, article_ids, featured: bool = True) -> int:

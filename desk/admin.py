@@ -87,7 +87,16 @@ class ArticleAdmin(admin.ModelAdmin):
     # the right. Topic, tags, featuring and the transcript are on the change page (and
     # in the filters).
     list_display = ("short_title", "status", "score", "source_name", "published")
-    list_filter = ("status", "featured", "topic", "source", "language", "transcript__origin")
+    # The reason filter lists the codes' labels, in the editor's language.
+    list_filter = (
+        "status",
+        "status_code",
+        "featured",
+        "topic",
+        "source",
+        "language",
+        "transcript__origin",
+    )
     list_select_related = ("source",)
     search_fields = ("title", "guid", "slug", "source__name")
     date_hierarchy = "published_at"
@@ -98,6 +107,7 @@ class ArticleAdmin(admin.ModelAdmin):
         "guid",
         "created_at",
         "updated_at",
+        "status_code",
         "status_reason",
         "score",
         "transcript_view",
@@ -114,6 +124,7 @@ class ArticleAdmin(admin.ModelAdmin):
                     "source",
                     "guid",
                     "status",
+                    "status_code",
                     "status_reason",
                     "featured",
                     "topic",

@@ -51,30 +51,27 @@ STATUS_EXPLANATIONS = {
     Article.Status.HIDDEN: gettext_lazy("It was taken off the site."),
 }
 
-# Reasons the services record in fixed words, said in the reader's language. Display
-# only: nothing decides by these words (the statuses do).
-FIXED_REASONS = {
-    articles_services.REASON_UNPUBLISHED: gettext_lazy("An editor unpublished it."),
-    articles_services.REASON_SENT_BACK: gettext_lazy("An editor sent it back to review."),
-    "no transcript to summarise": gettext_lazy("It has no transcript to write a digest from."),
-    "no digest": gettext_lazy("No digest was written."),
+# What each reason code means, in a sentence. A code without a sentence here is said
+# by its detail alone (the chain's own account of each step, a digest's error).
+REASON_SENTENCES = {
+    Article.Reason.UNPUBLISHED_BY_EDITOR: gettext_lazy("An editor unpublished it."),
+    Article.Reason.SENT_BACK_BY_EDITOR: gettext_lazy("An editor sent it back to review."),
+    Article.Reason.NO_TRANSCRIPT_TO_SUMMARISE: gettext_lazy(
+        "It has no transcript to write a digest from."
+    ),
+    Article.Reason.NO_DIGEST: gettext_lazy("No digest was written."),
+    Article.Reason.TRANSCRIPT_KEPT: gettext_lazy(
+        "A new transcript was asked for and could not be made; the old one is kept."
+    ),
+    Article.Reason.RETRY_LATER: gettext_lazy(
+        "Fetching its transcript failed for now; it will be tried again."
+    ),
+    Article.Reason.BUDGET: gettext_lazy(
+        "Its transcript waits for a budget or a service to be available again."
+    ),
 }
-# Reasons that begin with fixed words and go on with a technical detail (an HTTP error,
-# a budget), which is shown as it was recorded.
-REASON_OPENINGS = [
-    (
-        "transcript kept; the new attempt failed: ",
-        gettext_lazy("A new transcript was asked for and could not be made; the old one is kept."),
-    ),
-    (
-        "will retry: ",
-        gettext_lazy("Fetching its transcript failed for now; it will be tried again."),
-    ),
-    (
-        "waiting: ",
-        gettext_lazy("Its transcript waits for a budget or a service to be available again."),
-    ),
-]
+# Reasons an editor's own action records: they say all, whatever the digest.
+EDITOR_REASONS = {Article.Reason.UNPUBLISHED_BY_EDITOR, Article.Reason.SENT_BACK_BY_EDITOR}
 
 
 def _percent(share: float) -> str:
@@ -101,21 +98,21 @@ def _shortfall_words(shortfall: digests_services.PublishShortfall) -> str:
 
 
 def status_reasons(article: Article, digest: Digest | None) -> tuple[list[str], str]:
-    """Why the article has its status: sentences in the reader's language, and what
-    was recorded in technical words that no sentence covers (shown as it is)."""
-    recorded = (article.status_reason or "").strip()
-    if recorded in FIXED_REASONS:
-        return [str(FIXED_REASONS[recorded])], ""
+    """Why the article has its status: sentences in the reader's language, from its
+    reason code, and the technical detail recorded with it (shown as it is)."""
+    code = article.status_code
+    detail = (article.status_reason or "").strip()
+    if code in EDITOR_REASONS:
+        return [str(REASON_SENTENCES[code])], ""
     if article.status == Article.Status.REVIEW and digest is not None:
         shortfalls = digests_services.publish_rule_shortfalls(digest)
         if shortfalls:
             # The rule's own reasons, computed again from the digest: the recorded
-            # words are these in English.
+            # detail is these in English.
             return [_shortfall_words(s) for s in shortfalls], ""
-    for opening, words in REASON_OPENINGS:
-        if recorded.startswith(opening):
-            return [str(words)], recorded[len(opening) :]
-    return [], recorded
+    if code in REASON_SENTENCES:
+        return [str(REASON_SENTENCES[code])], detail
+    return [], detail
 
 
 def desk_context(article: Article) -> dict:

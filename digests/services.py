@@ -16,7 +16,8 @@ from django.db import transaction
 
 from articles import events
 from articles.models import Article
-from articles.services import article_set_status
+from articles.services import article_transition
+from articles.states import InvalidTransition
 from articles.transcript_data import Segment
 from digests.backends import get_summarizer
 from digests.base import (
@@ -79,10 +80,10 @@ def digest_make(
     fresh = Article.objects.select_related("transcript").filter(pk=article.pk).first()
     transcript = getattr(fresh, "transcript", None)
     if transcript is None:
-        article_set_status(
+        article_transition(
             article=article,
-            status=Article.Status.NEEDS_TRANSCRIPT,
-            reason="no transcript to summarise",
+            to=Article.Status.NEEDS_TRANSCRIPT,
+            reason=Article.Reason.NO_TRANSCRIPT_TO_SUMMARISE,
         )
         return []
     summarizer = get_summarizer(backend)
@@ -261,11 +262,14 @@ def article_apply_publish_rule(*, article: Article) -> str:
         return article.status
     if primary is None:
         problems = list(article.digests.exclude(error="").values_list("language", "error"))
-        reason = "; ".join(f"{lang}: {err}" for lang, err in problems) or "no digest"
-        waiting = article.digests.filter(status=Digest.Status.WAITING).exists()
-        status = Article.Status.TRANSCRIBED if waiting else Article.Status.FAILED
-        article_set_status(article=article, status=status, reason=reason)
-        return status
+        detail = "; ".join(f"{lang}: {err}" for lang, err in problems)
+        if article.digests.filter(status=Digest.Status.WAITING).exists():
+            # Stays TRANSCRIBED: its digests are written once the LLM budget renews.
+            status, reason = Article.Status.TRANSCRIBED, Article.Reason.LLM_BUDGET
+        else:
+            status = Article.Status.FAILED
+            reason = Article.Reason.DIGEST_FAILED if detail else Article.Reason.NO_DIGEST
+        return _publish_rule_move(article, status, reason, detail)
     reasons = []
     for shortfall in publish_rule_shortfalls(primary):
         if shortfall.code == PublishShortfall.SHOW_NOTES:
@@ -275,7 +279,16 @@ def article_apply_publish_rule(*, article: Article) -> str:
         else:
             reasons.append(f"grounded share {shortfall.value:.0%} below {shortfall.threshold:.0%}")
     if reasons:
-        article_set_status(article=article, status=Article.Status.REVIEW, reason="; ".join(reasons))
-        return Article.Status.REVIEW
-    article_set_status(article=article, status=Article.Status.PUBLISHED)
-    return Article.Status.PUBLISHED
+        return _publish_rule_move(
+            article, Article.Status.REVIEW, Article.Reason.PUBLISH_RULE, "; ".join(reasons)
+        )
+    return _publish_rule_move(article, Article.Status.PUBLISHED, Article.Reason.NONE, "")
+
+
+def _publish_rule_move(article: Article, to: str, reason: str, detail: str) -> str:
+    try:
+        article_transition(article=article, to=to, reason=reason, detail=detail)
+    except InvalidTransition as exc:
+        # An editor published or hid it since the rule read its status: theirs stands.
+        return exc.current
+    return to

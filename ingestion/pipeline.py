@@ -9,7 +9,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from articles.models import Article
-from articles.services import article_set_status
+from articles.services import article_transition
+from articles.states import log_message
 from digests.models import Digest
 from digests.services import digest_make
 from ingestion.services import transcript_fetch
@@ -58,14 +59,20 @@ def articles_process(*, article_ids, digests: bool = True) -> ProcessSummary:
             transcript = transcript_fetch(article=article)
         except Exception as exc:  # noqa: BLE001 - reported per article, the batch goes on
             logger.warning("transcript for %s failed: %s", article.slug, exc)
-            article_set_status(
-                article=article, status=Article.Status.NEEDS_TRANSCRIPT, reason=str(exc)[:2000]
+            article_transition(
+                article=article,
+                to=Article.Status.NEEDS_TRANSCRIPT,
+                reason=Article.Reason.TRANSCRIPT_FAILED,
+                detail=str(exc),
             )
             summary.transcripts_failed += 1
             continue
         if transcript is None:
-            article.refresh_from_db(fields=["status_reason"])
-            reason = (article.status_reason or "no transcript found").removeprefix("waiting: ")
+            article.refresh_from_db(fields=["status_code", "status_reason"])
+            # The detail alone for a chain that found none or waits for a budget.
+            reason = article.status_reason or "no transcript found"
+            if article.status_code == Article.Reason.TRANSCRIPT_KEPT:
+                reason = log_message(article.status_code, article.status_reason)
             summary.waiting[reason.splitlines()[0][:120]] += 1
             continue
         summary.transcripts_found += 1

@@ -21,7 +21,8 @@ from django.utils import timezone
 
 from articles import events
 from articles.models import Article
-from articles.services import article_set_status, unique_slug
+from articles.services import article_note, article_transition, unique_slug
+from articles.states import log_message
 from articles.transcript_data import Segment
 from ingestion.errors import ParseError
 from ingestion.feeds import ParsedEpisode, ParsedFeed, parse_feed
@@ -377,7 +378,7 @@ def transcript_store(
                 "provenance": provenance or [],
             },
         )
-        article_set_status(article=article, status=Article.Status.TRANSCRIBED)
+        article_transition(article=article, to=Article.Status.TRANSCRIBED)
     return transcript
 
 
@@ -407,14 +408,14 @@ def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcr
     try:
         found = find_transcript(episode, skip=skip)
     except NoTranscript as exc:
-        _transcript_missing(article, str(exc))
+        _transcript_missing(article, Article.Reason.NO_TRANSCRIPT, str(exc))
         return None
     except ChainPaused as exc:
-        _transcript_missing(article, f"waiting: {exc}")
+        _transcript_missing(article, Article.Reason.BUDGET, str(exc))
         return None
     except TransientTranscriptError as exc:
         # Visible while the task waits for its retry; re-raised so that it retries.
-        _transcript_missing(article, f"will retry: {exc}")
+        _transcript_missing(article, Article.Reason.RETRY_LATER, str(exc))
         raise
     return transcript_store(
         article=article,
@@ -427,20 +428,23 @@ def transcript_fetch(*, article: Article, skip: tuple[str, ...] = ()) -> Transcr
     )
 
 
-def _transcript_missing(article: Article, reason: str) -> None:
+def _transcript_missing(article: Article, reason: str, detail: str) -> None:
     """Record why no (new) transcript was found.
 
     An article that already has a transcript (an editor asked for speech-to-text
     again) keeps it, its digests and its status: only the reason says what failed.
     """
     if Transcript.objects.filter(article=article).exists():
-        reason = f"transcript kept; the new attempt failed: {reason}"[:2000]
-        Article.objects.filter(pk=article.pk).update(
-            status_reason=reason, updated_at=timezone.now()
+        # The detail keeps the attempt's own words ("will retry: ...") as operators read them.
+        article_note(
+            article=article,
+            reason=Article.Reason.TRANSCRIPT_KEPT,
+            detail=log_message(reason, detail),
         )
-        article.status_reason = reason
         return
-    article_set_status(article=article, status=Article.Status.NEEDS_TRANSCRIPT, reason=reason)
+    article_transition(
+        article=article, to=Article.Status.NEEDS_TRANSCRIPT, reason=reason, detail=detail
+    )
 
 
 def sources_export_opml(*, sources) -> bytes:

@@ -15,9 +15,9 @@ from datetime import timedelta
 from celery import shared_task
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
+from articles import states
 from articles.models import Article
 from digests.models import Digest
 from digests.tasks import RETRY_BACKOFF_MAX, make_digests
@@ -116,13 +116,13 @@ def fetch_transcript(
 
 @shared_task(ignore_result=True)
 def retry_waiting_transcripts() -> int:
-    """Hourly: articles whose transcript step said "will retry" or waited for a budget.
+    """Hourly: articles whose transcript step will retry later or waits for a budget.
 
     A task's own retries end after a few hours; a speech-to-text budget renews each
     day. This takes such articles up again so none is left behind for good.
     """
-    waiting = Article.objects.filter(status=Article.Status.NEEDS_TRANSCRIPT).filter(
-        Q(status_reason__startswith="will retry") | Q(status_reason__startswith="waiting:")
+    waiting = Article.objects.filter(
+        status=Article.Status.NEEDS_TRANSCRIPT, status_code__in=states.RETRIED
     )
     ids = list(waiting.values_list("pk", flat=True)[:200])
     for article_id in ids:

@@ -96,7 +96,8 @@ def test_editors_open_an_article_in_any_status(editor_client, status):
 def test_the_banner_says_recorded_reasons_in_words(editor_client, client):
     waiting = make_article(
         status=Article.Status.NEEDS_TRANSCRIPT,
-        status_reason="will retry: feed: HTTP 503 from cdn.example.org",
+        status_code=Article.Reason.RETRY_LATER,
+        status_reason="feed: HTTP 503 from cdn.example.org",
     )
     html = editor_client.get(waiting.get_absolute_url()).content.decode()
     assert "Fetching its transcript failed for now; it will be tried again." in html
@@ -212,7 +213,7 @@ def test_send_back_takes_it_off_the_site(editor_client):
     response = editor_client.post(action_url(article, "send_back"), follow=True)
 
     article.refresh_from_db()
-    assert (article.status, article.status_reason) == ("review", articles_services.REASON_SENT_BACK)
+    assert (article.status, article.status_code) == ("review", "sent_back_by_editor")
     html = response.content.decode()
     assert "Sent back to review: readers no longer see it." in html
     assert "Status: In review" in html

@@ -68,7 +68,7 @@ def test_next_poll_resumes_episodes_whose_tasks_were_lost(
         fourth = by_guid["test-episode-4"]
         ingestion_services.transcript_fetch(article=fourth)
         digests_services.digest_make(article=fourth)
-        articles_services.article_set_status(article=fourth, status=Article.Status.TRANSCRIBED)
+        articles_services.article_transition(article=fourth, to=Article.Status.TRANSCRIBED)
         Transcript.objects.filter(article=fourth).update(updated_at=long_ago)
 
         with django_capture_on_commit_callbacks(execute=True):

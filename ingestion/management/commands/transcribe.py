@@ -12,6 +12,7 @@ import sys
 from tqdm import tqdm
 
 from articles.models import Article
+from articles.states import log_message
 from ingestion import services
 from ingestion.management.base import IngestionCommand, UsageError
 from ingestion.provenance import TransientTranscriptError
@@ -68,7 +69,9 @@ class Command(IngestionCommand):
                 continue
             if transcript is None:
                 bar.write(
-                    f"{article.pk} {article.slug}: {article.status_reason}", file=self.stderr._out
+                    f"{article.pk} {article.slug}: "
+                    f"{log_message(article.status_code, article.status_reason)}",
+                    file=self.stderr._out,
                 )
                 continue
             found += 1

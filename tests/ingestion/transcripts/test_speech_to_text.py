@@ -109,7 +109,8 @@ def test_a_500_is_retried_then_left_for_a_later_try_with_nothing_lost(
     assert len(fake_stt.uploads) == 2 + stt.ATTEMPTS
     article.refresh_from_db()
     assert article.status == Article.Status.NEEDS_TRANSCRIPT
-    assert article.status_reason.startswith("will retry: speech-to-text failed after 3 tries")
+    assert article.status_code == Article.Reason.RETRY_LATER
+    assert article.status_reason.startswith("speech-to-text failed after 3 tries")
     # No half transcript, and no fallback to the show notes for a passing failure.
     assert not Transcript.objects.filter(article=article).exists()
     assert stt_leftovers() == []
@@ -125,7 +126,7 @@ def test_a_failed_new_attempt_keeps_the_transcript_an_article_already_has(
         segments=[Segment(start=0.0, end=2.0, speaker="", text="Old words.")],
         format="vtt",
     )
-    articles_services.article_set_status(article=article, status=Article.Status.PUBLISHED)
+    articles_services.article_transition(article=article, to=Article.Status.PUBLISHED)
     fake_stt.fail(503)
 
     with pytest.raises(TransientTranscriptError):
@@ -135,7 +136,7 @@ def test_a_failed_new_attempt_keeps_the_transcript_an_article_already_has(
 
     article.refresh_from_db()
     assert article.status == Article.Status.PUBLISHED  # still on the site
-    assert "transcript kept" in article.status_reason
+    assert article.status_code == Article.Reason.TRANSCRIPT_KEPT
     assert article.transcript.text == "Old words."
 
 
@@ -152,7 +153,8 @@ def test_a_server_slower_than_stt_timeout_ends_in_a_clear_retry_state(
     assert fake_stt.wait_for_hits(stt.ATTEMPTS) == stt.ATTEMPTS
     article.refresh_from_db()
     assert article.status == Article.Status.NEEDS_TRANSCRIPT
-    assert "will retry" in article.status_reason and "timed out" in article.status_reason
+    assert article.status_code == Article.Reason.RETRY_LATER
+    assert "timed out" in article.status_reason
     assert not Transcript.objects.filter(article=article).exists()
     assert stt_leftovers() == []
 
@@ -191,7 +193,8 @@ def test_a_spent_daily_budget_pauses_the_episode_until_tomorrow(
 
     second.refresh_from_db()
     assert second.status == Article.Status.NEEDS_TRANSCRIPT
-    assert second.status_reason.startswith("waiting: daily speech-to-text budget spent")
+    assert second.status_code == Article.Reason.BUDGET
+    assert second.status_reason.startswith("daily speech-to-text budget spent")
     # Paused, not failed: show notes are not used, and nothing was sent.
     assert not Transcript.objects.filter(article=second).exists()
     assert len(fake_stt.uploads) == uploads_before
@@ -208,7 +211,8 @@ def test_the_feeds_duration_saves_the_download_when_the_budget_is_spent(
     assert ingestion_services.transcript_fetch(article=article) is None
 
     article.refresh_from_db()
-    assert article.status_reason.startswith("waiting: daily speech-to-text budget spent")
+    assert article.status_code == Article.Reason.BUDGET
+    assert article.status_reason.startswith("daily speech-to-text budget spent")
     assert media.hits("/episode.mp3") == 0
 
 
@@ -290,4 +294,4 @@ def test_the_task_leaves_retries_to_celery_on_a_worker_and_gives_up_in_process(
     # ...in-process (no broker) it is recorded and the caller goes on.
     assert fetch_transcript.apply(args=[article.pk]).get() is False
     article.refresh_from_db()
-    assert article.status_reason.startswith("will retry:")
+    assert article.status_code == Article.Reason.RETRY_LATER

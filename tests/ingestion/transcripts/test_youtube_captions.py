@@ -137,7 +137,8 @@ def test_youtube_unreachable_is_left_for_a_retry(settings):
 
     article.refresh_from_db()
     assert article.status == Article.Status.NEEDS_TRANSCRIPT
-    assert article.status_reason.startswith("will retry: captions:")
+    assert article.status_code == Article.Reason.RETRY_LATER
+    assert article.status_reason.startswith("captions:")
     assert not Transcript.objects.filter(article=article).exists()
 
 
