@@ -10,9 +10,9 @@ What is cached
 
 What is never stored
     Anything personal. A page carries two things that differ between readers:
-    - CSRF tokens (the language switch and the stars are POST forms). Every token in
-      a stored body is replaced by a placeholder, and each response gets a fresh
-      token of its own reader's secret (`get_token`), exactly as a render would.
+    - CSRF tokens (the language switch and the stars are POST forms). A page to be
+      stored is rendered with a placeholder for its tokens, and each response gets a
+      fresh token of its own reader's secret (`get_token`), exactly as a render would.
     - The reader's identity: the stars (saved or not, "sign in" hint) and the account
       corner (sign in / sign out). Their places in the body are remembered as slots.
 
@@ -35,8 +35,9 @@ Staff
 Freshness
     One version number covers every page. It is bumped when anything a page shows
     changes: articles, transcripts, digests, key points, tags and their French labels,
-    topics, sources (by the signal receivers below, and by `pages_changed()`, which
-    code that writes with QuerySet.update() calls: articles/services.py does). It is
+    topics, sources: the apps' content events (articles/events.py) call
+    `pages_changed()` and `reader_changed()` (subscribed in articles/cached_pages.py);
+    this module imports no app, which register what it must know of them. It is
     bumped at once and again after the transaction commits, so a render that read the
     database before the commit can never outlive it. Entries expire by themselves at
     the next local midnight (Today changes its day), at the next scheduled
