@@ -25,8 +25,9 @@ _n = count()
 
 def article(status: str, **fields) -> Article:
     n = next(_n)
+    fields = {"title": f"A {n}", **fields}
     return Article.objects.create(
-        source=make_source(), guid=f"g{n}", slug=f"a-{n}", title=f"A {n}", status=status, **fields
+        source=make_source(), guid=f"g{n}", slug=f"a-{n}", status=status, **fields
     )
 
 
@@ -165,3 +166,15 @@ def test_the_migration_fills_codes_on_stored_rows_and_goes_back():
     assert [Article.objects.get(pk=r.pk).status_reason for r in rows] == [
         m for _, m, _, _ in OLD_ROWS
     ]
+
+
+def test_the_admin_lists_articles_by_reason(admin_client):
+    article(Status.NEEDS_TRANSCRIPT, status_code=Reason.RETRY_LATER, title="Waits for a retry")
+    article(Status.NEEDS_TRANSCRIPT, status_code=Reason.NO_TRANSCRIPT, title="Has no transcript")
+
+    page = admin_client.get("/admin/articles/article/?status_code__exact=retry_later")
+
+    html = page.content.decode()
+    assert "Transcript failed for now, will be retried" in html  # the filter's choice
+    assert "Waits for a retry" in html
+    assert "Has no transcript" not in html
