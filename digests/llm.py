@@ -769,6 +769,9 @@ class LLMSummarizer:
         self.max_chunks = max_chunks
         self._sleep = sleep
         key = api_key if api_key is not None else getattr(settings, "LLM_API_KEY", "")
+        # Not through the fetcher's address guard: LLM_BASE_URL is the operator's own
+        # setting, never a URL from a feed, and is often a local server on 127.0.0.1,
+        # exactly what the guard refuses. The timeout is explicit (LLM_TIMEOUT by default).
         self._client = openai.OpenAI(
             base_url=self.base_url or None,  # None: the library's default (api.openai.com)
             # Local servers (Ollama, llama.cpp) need no key, but the client insists on one.

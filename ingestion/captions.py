@@ -1,19 +1,15 @@
 """Published YouTube captions, through youtube-transcript-api.
 
 Manual captions are preferred over auto-generated ones, and the episode's language
-over any other. The library speaks HTTP through a requests Session we give it;
-ours refuses addresses inside the operator's network the way the fetcher does, adds
-timeouts, and can be pointed at another base URL (tests use a server on 127.0.0.1).
+over any other. The library speaks HTTP through a requests Session we give it.
 youtube-transcript-api needs its own Session (it POSTs to YouTube's player API and
-keeps cookies), so it cannot go through fetch_url; this Session applies the same
-address policy before each request.
+keeps cookies), so it cannot go through fetch_url; ours is the fetcher's
+GuardedSession, whose connections are checked by the address actually reached, with
+the fetcher's timeouts, and it can be pointed at another base URL (tests use a
+server on 127.0.0.1).
 """
 
 from __future__ import annotations
-
-import ipaddress
-import socket
-from urllib.parse import urlsplit
 
 import requests
 from django.conf import settings
@@ -21,51 +17,30 @@ from youtube_transcript_api import YouTubeTranscriptApi
 from youtube_transcript_api._errors import CouldNotRetrieveTranscript
 
 from articles.transcript_data import Segment
+from ingestion import fetch
 from ingestion.chain import ChainResult, EpisodeInfo, TransientTranscriptError
 from ingestion.chain import note as _note
-from ingestion.fetch import is_public_address
 
 YOUTUBE = "https://www.youtube.com"
 
 
-class CaptionsRefused(requests.RequestException):
-    pass
+CaptionsRefused = fetch.RequestRefused
 
 
-class GuardedSession(requests.Session):
-    """A Session that only reaches public addresses (or FETCH_ALLOW_HOSTS) with timeouts."""
+class GuardedSession(fetch.GuardedSession):
+    """The fetcher's guarded Session, sent to YOUTUBE_BASE_URL instead of YouTube."""
 
     def __init__(self, base_url: str = "") -> None:
         super().__init__()
         self.base_url = (base_url or settings.YOUTUBE_BASE_URL).rstrip("/")
-        self.headers["User-Agent"] = settings.FETCH_USER_AGENT
 
     def request(self, method, url, *args, **kwargs):
         # Only www.youtube.com itself: a prefix match would also rewrite
         # "https://www.youtube.com.example.net/…".
         if self.base_url != YOUTUBE and (url == YOUTUBE or url.startswith(YOUTUBE + "/")):
             url = self.base_url + url[len(YOUTUBE) :]
-        self._check(url)
-        kwargs.setdefault("timeout", (settings.FETCH_CONNECT_TIMEOUT, settings.FETCH_READ_TIMEOUT))
         kwargs["allow_redirects"] = False
         return super().request(method, url, *args, **kwargs)
-
-    @staticmethod
-    def _check(url: str) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise CaptionsRefused(f"refused: {url!r} is not an http(s) URL")
-        host = parts.hostname
-        if host in settings.FETCH_ALLOW_HOSTS:
-            return
-        try:
-            infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-        except OSError as exc:
-            raise requests.ConnectionError(f"cannot resolve {host}: {exc}") from exc
-        for info in infos:
-            ip = ipaddress.ip_address(info[4][0])
-            if not is_public_address(ip):
-                raise CaptionsRefused(f"refused: {host} resolves to {ip}, not a public address")
 
 
 def _pick(transcripts, language: str):

@@ -4,7 +4,8 @@ Feeds, transcripts, chapters, captions and audio all come from URLs that editors
 (or feeds themselves) supply, so every request goes through `fetch_url` or
 `fetch_to_file`, which refuse to reach the operator's own network (SSRF), bound
 how long and how much a server can make us wait for and store, and remember when
-a host has asked us to back off.
+a host has asked us to back off. A library that insists on a requests Session
+(captions) gets `GuardedSession`, whose connections are opened and checked the same way.
 
 No database access here: settings are read lazily with defaults, and every
 setting can be overridden by an argument, so this module also works without Django.
@@ -34,7 +35,9 @@ from pathlib import Path
 from typing import Any, TypedDict, Unpack
 from urllib.parse import unquote, urljoin
 
-from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, Timeout
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3 import HTTPConnectionPool, HTTPSConnectionPool, PoolManager, Timeout
 from urllib3 import exceptions as u3
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.response import BaseHTTPResponse
@@ -452,12 +455,27 @@ def _shutdown(sock: socket.socket | None) -> None:
 # --------------------------------------------------------------------------- connections
 
 
+class _NoDeadline:
+    """A session's requests have no deadline of their own: their timeouts bound them."""
+
+    seconds = 0.0
+
+    def passed(self) -> bool:
+        return False
+
+    def bound(self, seconds: float) -> float:
+        return seconds
+
+    def track(self, sock: socket.socket | None) -> None:
+        return None
+
+
 @dataclass
 class _Guard:
     """What every connection of one fetch must respect."""
 
     allow: _AllowList
-    deadline: _Deadline
+    deadline: _Deadline | _NoDeadline
     url: str = ""
 
 
@@ -504,9 +522,11 @@ class _GuardedMixin:
 
     _fetch_guard: _Guard
 
-    def __init__(self, *args: Any, fetch_guard: _Guard, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, fetch_guard: _Guard | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self._fetch_guard = fetch_guard
+        # Without a fetch's guard (a GuardedSession's connection), FETCH_ALLOW_HOSTS as
+        # it is when the connection opens.
+        self._fetch_guard = fetch_guard or _Guard(_options(max_bytes=0).allow, _NoDeadline())
 
     def _new_conn(self) -> socket.socket:
         sock = _guarded_socket(self, self._fetch_guard)  # type: ignore[arg-type]
@@ -533,6 +553,66 @@ class _GuardedHTTPPool(HTTPConnectionPool):
 
 class _GuardedHTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _GuardedHTTPSConnection
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+class RequestRefused(requests.RequestException):
+    """A GuardedSession refused a request: it would have reached an internal address."""
+
+
+class _GuardedPoolManager(PoolManager):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}
+
+
+class _GuardedAdapter(HTTPAdapter):
+    def init_poolmanager(self, connections: int, maxsize: int, block: bool = False, **kw: Any):
+        self.poolmanager = _GuardedPoolManager(
+            num_pools=connections, maxsize=maxsize, block=block, **kw
+        )
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any):
+        # A proxy would make the connection for us, out of reach of the address check.
+        raise RequestRefused(f"refused: requests through a proxy ({proxy}) are not guarded")
+
+    def send(self, request: requests.PreparedRequest, *args: Any, **kwargs: Any):
+        try:
+            return super().send(request, *args, **kwargs)
+        except FetchRefused as exc:
+            raise RequestRefused(str(exc), request=request) from exc
+        except FetchError as exc:  # a name that does not resolve, ...
+            raise requests.ConnectionError(str(exc), request=request) from exc
+
+
+class GuardedSession(requests.Session):
+    """A requests Session for a library that insists on one (youtube-transcript-api).
+
+    Its connections are fetch_url's: the address actually connected to is checked
+    against the operator's network (FETCH_ALLOW_HOSTS lets hosts through), so a name
+    that resolves somewhere else on the second lookup gains nothing. Proxies from the
+    environment are not used, and a request without its own timeout gets the
+    fetcher's (FETCH_CONNECT_TIMEOUT, FETCH_READ_TIMEOUT).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.trust_env = False
+        self.mount("http://", _GuardedAdapter())
+        self.mount("https://", _GuardedAdapter())
+        self.headers["User-Agent"] = str(_setting("FETCH_USER_AGENT", DEFAULT_USER_AGENT))
+
+    def request(self, method: str | bytes, url: str | bytes, *args: Any, **kwargs: Any):
+        kwargs.setdefault(
+            "timeout",
+            (
+                float(_setting("FETCH_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT)),
+                float(_setting("FETCH_READ_TIMEOUT", DEFAULT_READ_TIMEOUT)),
+            ),
+        )
+        return super().request(method, url, *args, **kwargs)
 
 
 def _ca_bundle() -> str | None:

@@ -220,6 +220,9 @@ def split_audio(
 def _client():
     from openai import OpenAI
 
+    # Not through the fetcher's address guard: STT_BASE_URL is the operator's own
+    # setting, never a URL from a feed, and is often a server on 127.0.0.1 or the local
+    # network, exactly what the guard refuses. The timeout is explicit (STT_TIMEOUT).
     return OpenAI(
         base_url=settings.STT_BASE_URL,
         api_key=settings.STT_API_KEY or "unused",

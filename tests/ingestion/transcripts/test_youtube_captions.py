@@ -149,19 +149,19 @@ def test_the_session_refuses_internal_addresses_it_was_not_allowed(settings):
         episode = EpisodeInfo(title="t", language="en", transcript_links=[], video_id="x")
         provenance: list[dict] = []
         assert fetch_captions(episode, provenance) is None
-    assert "not a public address" in provenance[-1]["reason"]
+    assert "refused: 127.0.0.1 is a loopback address" in provenance[-1]["reason"]
     assert fake.requests == []
 
 
 def test_only_youtube_itself_is_rewritten_to_the_base_url(settings):
     session = GuardedSession(base_url="http://127.0.0.1:9")
     rewritten = []
-    session._check = rewritten.append  # record the URL the request would go to
 
     class Stop(Exception):
         pass
 
-    def no_send(*args, **kwargs):
+    def no_send(request, **kwargs):
+        rewritten.append(request.url)  # the URL the request would go to
         raise Stop
 
     session.send = no_send
