@@ -138,8 +138,9 @@ def test_the_speech_to_text_budget_survives_a_cache_flush(settings):
     assert ingestion_services.transcript_fetch(article=episode) is None
     episode.refresh_from_db()
     assert episode.status == Article.Status.NEEDS_TRANSCRIPT
+    assert episode.status_code == Article.Reason.BUDGET
     assert episode.status_reason.startswith(
-        "waiting: daily speech-to-text budget spent (9 of 10 minutes used"
+        "daily speech-to-text budget spent (9 of 10 minutes used"
     )
 
 
