@@ -53,7 +53,7 @@ class TodayView(generic.TemplateView):
 
     On a day with nothing published yet, a note says so above the latest day's digests:
     the page is never empty while the site has something to show. Its queries are a
-    constant few, whatever the number of articles (see tests/site/test_today.py).
+    constant few, whatever the number of articles (see tests/articles/test_today.py).
     """
 
     template_name = "articles/today.html"

@@ -597,7 +597,7 @@ no closing stop word or possessive, no opening article, no two lone words joined
 {chr(10).join(lint_rows)}
 
 The tests check the same on the digests `load_demo` stores
-(tests/summarization/test_demo_digests.py).
+(tests/digests/test_demo_digests.py).
 <!-- headings:end -->
 """
     replace_block(REPORT, "headings", section)

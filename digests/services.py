@@ -67,6 +67,21 @@ def digest_summarize(
     return data
 
 
+def article_digests_write(
+    *, article: Article, backend: str | None = None, force: bool = False
+) -> list[Digest]:
+    """The pipeline's digest step (ingestion/pipeline.py, the digest task): write the
+    article's digests unless they are there already (a task redelivered after its work
+    was done), then the publish rule. `force` writes them again (an editor asked)."""
+    if not force and article.digests.filter(status=Digest.Status.READY).exists():
+        if article.status == Article.Status.TRANSCRIBED:
+            # The digests were written but the worker died (or the database went away)
+            # before the publish rule ran: run it now, or the article waits for good.
+            article_apply_publish_rule(article=article)
+        return []
+    return digest_make(article=article, backend=backend)
+
+
 def digest_make(
     *, article: Article, backend: str | None = None, languages: list[str] | None = None
 ) -> list[Digest]:

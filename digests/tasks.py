@@ -24,13 +24,7 @@ def make_digests(self, article_id: int, backend: str | None = None, force: bool 
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return 0
-    if not force and article.digests.filter(status="ready").exists():
-        if article.status == Article.Status.TRANSCRIBED:
-            # The digests were written but the worker died (or the database went away)
-            # before the publish rule ran: run it now, or the article waits for good.
-            services.article_apply_publish_rule(article=article)
-        return 0  # redelivered: already done
-    return len(services.digest_make(article=article, backend=backend))
+    return len(services.article_digests_write(article=article, backend=backend, force=force))
 
 
 def digests_regenerate(*, article_ids) -> int:

@@ -10,18 +10,14 @@ well under the broker's visibility_timeout (settings.py).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from celery import shared_task
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from articles import states
 from articles.models import Article
-from digests.models import Digest
 from digests.tasks import RETRY_BACKOFF_MAX, make_digests
-from ingestion import services
+from ingestion import pipeline, services
 from ingestion.fetch import FetchError
 from ingestion.models import Source
 from ingestion.provenance import TransientTranscriptError
@@ -41,42 +37,26 @@ def poll_due_sources() -> int:
     return len(claimed)
 
 
+class _OnWorkers:
+    """The pipeline's next step as a task, enqueued once this transaction commits (a
+    worker never picks up an id whose row is not committed yet), on its own queue."""
+
+    def transcript(self, article_id: int, *, force: bool = False) -> None:
+        transaction.on_commit(lambda: fetch_transcript.delay(article_id, force=force))
+
+    def digests(self, article_id: int, *, force: bool = False) -> None:
+        transaction.on_commit(lambda: make_digests.delay(article_id, force=force))
+
+
+ON_WORKERS = _OnWorkers()
+
+
 @shared_task(ignore_result=True)
 def poll_source(source_id: int) -> list[int]:
     source = Source.objects.filter(pk=source_id, active=True).first()
     if source is None:
         return []
-    result = services.source_poll(source=source)
-    lost_transcripts, lost_digests = _stalled_articles(source)
-    for article_id in [*result.new_article_ids, *lost_transcripts]:
-        transaction.on_commit(lambda pk=article_id: fetch_transcript.delay(pk))
-    for article_id in lost_digests:
-        transaction.on_commit(lambda pk=article_id: make_digests.delay(pk))
-    return result.new_article_ids
-
-
-def _stalled_articles(source: Source) -> tuple[list[int], list[int]]:
-    """This source's episodes whose next task was lost: (need a transcript, need digests).
-
-    A broker restarted without persistence forgets the tasks it held, an enqueue
-    fails while it is down, and a task fails when the database goes away under it;
-    the rows stay behind, stuck in NEW or TRANSCRIBED. What made no progress for a
-    whole visibility_timeout is taken as lost (the broker itself gives up on a task
-    after that long). A duplicate is harmless: both tasks skip work already done.
-    """
-    timeout = settings.CELERY_BROKER_TRANSPORT_OPTIONS.get("visibility_timeout", 3600)
-    cutoff = timezone.now() - timedelta(seconds=timeout)
-    articles = Article.objects.filter(source=source)
-    no_transcript = articles.filter(status=Article.Status.NEW, created_at__lt=cutoff)
-    # TRANSCRIBED after the publish rule ran means "waiting for the LLM budget" (its own
-    # schedule); otherwise the digest task, or the end of it, was lost.
-    no_digest = articles.filter(
-        status=Article.Status.TRANSCRIBED, transcript__updated_at__lt=cutoff
-    ).exclude(digests__status=Digest.Status.WAITING)
-    return (
-        list(no_transcript.values_list("pk", flat=True)[:100]),
-        list(no_digest.values_list("pk", flat=True)[:100]),
-    )
+    return pipeline.poll_step(source=source, then=ON_WORKERS).new_article_ids
 
 
 @shared_task(
@@ -94,24 +74,19 @@ def fetch_transcript(
     article = Article.objects.filter(pk=article_id).first()
     if article is None:
         return False
-    has_transcript = hasattr(article, "transcript")
-    if has_transcript and not force:
-        # Redelivered after the work was done (a worker died before acknowledging).
-        stored = True
-    else:
-        try:
-            stored = services.transcript_fetch(article=article, skip=tuple(skip or ())) is not None
-        except TRANSIENT as exc:
-            if not self.request.is_eager:
-                raise  # autoretry_for: tried again later with back-off
-            # In-process (no broker): retrying at once would fail again and break the
-            # caller (an admin action gets a 500). The article says "will retry" and
-            # `manage.py transcribe --pending` takes it up again.
-            logger.warning("transcript for article %s failed for now: %s", article_id, exc)
-            return False
-    if stored and (force or not article.digests.filter(status="ready").exists()):
-        transaction.on_commit(lambda: make_digests.delay(article_id, force=force))
-    return stored
+    try:
+        transcript = pipeline.transcript_step(
+            article=article, then=ON_WORKERS, skip=tuple(skip or ()), force=force
+        )
+    except TRANSIENT as exc:
+        if not self.request.is_eager:
+            raise  # autoretry_for: tried again later with back-off
+        # In-process (no broker): retrying at once would fail again and break the
+        # caller (an admin action gets a 500). The article says "will retry" and
+        # `manage.py transcribe --pending` takes it up again.
+        logger.warning("transcript for article %s failed for now: %s", article_id, exc)
+        return False
+    return transcript is not None
 
 
 @shared_task(ignore_result=True)

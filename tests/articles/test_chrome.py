@@ -14,8 +14,8 @@ from django.conf import settings
 from django.test import Client
 
 from articles.templatetags.article_tags import clip
-from tests.factories import make_article
 from tests.articles.conftest import assert_no_inline_code
+from tests.factories import make_article
 
 STATIC = Path(settings.BASE_DIR) / "static"
 CSS = (STATIC / "css" / "site.css").read_text()

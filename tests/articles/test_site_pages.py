@@ -11,8 +11,8 @@ from django.views.defaults import server_error
 
 from articles.models import Article
 from ingestion.models import Source
-from tests.factories import make_article, make_source
 from tests.articles.conftest import assert_no_inline_code
+from tests.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 

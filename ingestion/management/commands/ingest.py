@@ -1,7 +1,6 @@
 from django.conf import settings
 
 from ingestion import pipeline
-from ingestion import services as ingestion_services
 from ingestion.management.base import IngestionCommand, UsageError
 from ingestion.management.inputs import read_input
 from ingestion.models import Source
@@ -26,12 +25,10 @@ class Command(IngestionCommand):
         data, _url, _type = read_input(
             options["path_or_url"], max_bytes=settings.FETCH_MAX_FEED_BYTES
         )
-        result = ingestion_services.source_poll(source=source, data=data)
+        here = pipeline.InProcess(write_digests=not options["no_digests"])
+        result = pipeline.poll_step(source=source, data=data, then=here)
         if result.error:
             raise UsageError(result.error)
         if result.warning:
             self.stderr.write(f"warning: {result.warning}")
-        processed = pipeline.articles_process(
-            article_ids=result.new_article_ids, digests=not options["no_digests"]
-        )
-        self.stdout.write(f"{source.slug}: {result.describe()}; {processed.describe()}")
+        self.stdout.write(f"{source.slug}: {result.describe()}; {here.summary.describe()}")

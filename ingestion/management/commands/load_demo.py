@@ -1,7 +1,7 @@
 """Load the demo corpus (demo/) through the same code production uses.
 
-The feeds are parsed and upserted by `ingestion_services.source_poll`, transcripts by the
-same parser and `ingestion_services.transcript_store`, digests by `digests_services.digest_make`.
+The feeds go through the pipeline's poll step (ingestion/pipeline.py), transcripts through
+the same parser and `transcript_store`, digests through the pipeline's digests step.
 Only the network is replaced: the demo's transcript URLs point at an invented
 host, so each one is read from demo/transcripts/ by the last segment of its URL.
 
@@ -27,7 +27,7 @@ from django.utils import timezone
 from tqdm import tqdm
 
 from articles.models import Article
-from digests import services as digests_services
+from ingestion import pipeline
 from ingestion import services as ingestion_services
 from ingestion.feeds import ParsedEpisode, parse_feed
 from ingestion.management.base import IngestionCommand, UsageError
@@ -96,7 +96,10 @@ class Command(IngestionCommand):
         moved = 0
         for entry in entries:
             source = self._source(entry)
-            result = ingestion_services.source_poll(source=source, data=feeds[entry["slug"]])
+            # The pipeline's first step; the demo runs the next ones itself, below.
+            result = pipeline.poll_step(
+                source=source, data=feeds[entry["slug"]], then=pipeline.Noted()
+            )
             if result.error:
                 raise UsageError(f"{entry['slug']}: {result.error}")
             new_articles += result.new_article_ids
@@ -123,7 +126,7 @@ class Command(IngestionCommand):
         ):
             self._transcript(article, root / "transcripts")
             if Transcript.objects.filter(article=article).exists():
-                digests_services.digest_make(article=article)
+                pipeline.digests_step(article=article)
 
         demo = Article.objects.filter(source__slug__in=feeds)
         counts = {s: demo.filter(status=s).count() for s in Article.Status.values}

@@ -3,7 +3,6 @@ import sys
 
 from tqdm import tqdm
 
-from articles import services as articles_services
 from ingestion import pipeline
 from ingestion import services as ingestion_services
 from ingestion.management.base import IngestionCommand, UsageError
@@ -33,24 +32,22 @@ class Command(IngestionCommand):
         failed = 0
         # This command reports each failure itself, once; the services' log lines (for
         # workers) would print it a second time on the console.
-        services_log = logging.getLogger(articles_services.__name__)
+        services_log = logging.getLogger(ingestion_services.__name__)
         level = services_log.level
         services_log.setLevel(logging.ERROR)
         try:
             for source in tqdm(
                 list(sources), desc="sources", unit="source", disable=not self.stdout.isatty()
             ):
-                result = ingestion_services.source_poll(source=source)
+                here = pipeline.InProcess(write_digests=not options["no_digests"])
+                result = pipeline.poll_step(source=source, then=here)
                 if result.error:
                     failed += 1
                     self.stderr.write(f"{source.slug}: {result.describe()}")
                     continue
                 if result.warning:
                     self.stderr.write(f"warning: {source.slug}: {result.warning}")
-                processed = pipeline.articles_process(
-                    article_ids=result.new_article_ids, digests=not options["no_digests"]
-                )
-                self.stdout.write(f"{source.slug}: {result.describe()}; {processed.describe()}")
+                self.stdout.write(f"{source.slug}: {result.describe()}; {here.summary.describe()}")
         finally:
             services_log.setLevel(level)
         if failed:

@@ -1,8 +1,8 @@
 from tqdm import tqdm
 
 from articles.models import Article
-from digests import services
 from digests.models import Digest
+from ingestion import pipeline
 from ingestion.management.base import IngestionCommand, UsageError
 
 
@@ -31,7 +31,7 @@ class Command(IngestionCommand):
                 .exclude(status=Article.Status.HIDDEN)
             )
         for article in tqdm(articles, desc="digests", unit="article", disable=None):
-            digests = services.digest_make(article=article, backend=options["backend"])
+            digests = pipeline.digests_step(article=article, backend=options["backend"], force=True)
             states = (
                 ", ".join(
                     f"{d.language} {d.status}" + (f" ({d.error})" if d.error else "")

@@ -13,7 +13,7 @@ from tqdm import tqdm
 
 from articles.models import Article
 from articles.states import log_message
-from ingestion import services
+from ingestion import pipeline
 from ingestion.management.base import IngestionCommand, UsageError
 from ingestion.provenance import TransientTranscriptError
 from ingestion.stt import check_ffmpeg
@@ -62,7 +62,11 @@ class Command(IngestionCommand):
         )
         for article in bar:
             try:
-                transcript = services.transcript_fetch(article=article, skip=tuple(options["skip"]))
+                # The pipeline's transcript step alone: the digests it would start are
+                # noted, not written (`manage.py summarize` writes them).
+                transcript = pipeline.transcript_step(
+                    article=article, then=pipeline.Noted(), skip=tuple(options["skip"]), force=True
+                )
             except TransientTranscriptError as exc:
                 # transcript_fetch has recorded "will retry: …" on the article.
                 bar.write(f"{article.pk} {article.slug}: will retry: {exc}", file=self.stderr._out)
