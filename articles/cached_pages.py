@@ -46,6 +46,22 @@ def _on_reader_changed(sender, *, user_id, using, **kwargs):
 
 
 def subscribe() -> None:
+    # Not favorites or accounts (personal), not the admin or the API.
+    pagecache.register_pages(
+        "today",
+        "videos",
+        "article_detail",
+        "article_transcript_vtt",
+        "article_transcript_srt",
+        "topic_list",
+        "topic_detail",
+        "topic_feed",
+        "topic_feed_atom",
+        "feed_latest",
+        "feed_latest_atom",
+        "sitemap",
+        "sitemap_section",
+    )
     pagecache.register_schedule(_next_publication)
     events.article_content_changed.connect(_on_article_content_changed, dispatch_uid="pagecache")
     events.site_content_changed.connect(_on_site_content_changed, dispatch_uid="pagecache")

@@ -29,3 +29,5 @@ class FavoritesConfig(AppConfig):
                 saved_ids=saved_ids,
             )
         )
+        # A reader's own favorites page, kept for that reader alone.
+        pagecache.register_pages("favorite_list", private=True)

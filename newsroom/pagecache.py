@@ -1,7 +1,8 @@
 """A page cache that never serves stale content, or anyone else's, to a reader.
 
 What is cached
-    The reader pages listed in CACHEABLE_URL_NAMES, as an anonymous reader sees them,
+    The reader pages the apps register (register_pages: CACHEABLE_URL_NAMES), as an
+    anonymous reader sees them,
     in the Django cache (Redis in production), keyed by scheme, host, language and
     path with its query string. Only an anonymous render of these pages is stored
     (a search's, only once the same query is asked again: SECOND_ASK_URL_NAMES).
@@ -79,39 +80,32 @@ logger = logging.getLogger(__name__)
 # Reader pages whose content is the same for every anonymous reader of a URL (search
 # results from their second ask: SECOND_ASK_URL_NAMES). Not favorites or accounts
 # (personal), not the admin or the API.
-CACHEABLE_URL_NAMES = frozenset(
-    {
-        "today",
-        "videos",
-        "article_detail",
-        "article_transcript_vtt",
-        "article_transcript_srt",
-        "archive_index",
-        "archive_year",
-        "archive_month",
-        "archive_day",
-        "topic_list",
-        "topic_detail",
-        "topic_feed",
-        "topic_feed_atom",
-        "feed_latest",
-        "feed_latest_atom",
-        "sitemap",
-        "sitemap_section",
-        # Searches repeat (a tag's link on every article page is one), and a common
-        # one costs 40 ms of work: its page is kept like the others, until a change.
-        "search",
-    }
-)
+# Filled by the apps (register_pages), each for the pages it owns: the cache knows
+# URL names, never the apps' views or models.
+CACHEABLE_URL_NAMES: set[str] = set()
 # Pages stored only when asked for a second time (within PAGE_CACHE_TIMEOUT): most
 # searches are asked once, and storing a page costs a fifth of rendering it; nor can
 # a stream of made-up queries fill the cache with pages nobody reads.
-SECOND_ASK_URL_NAMES = frozenset({"search"})
+SECOND_ASK_URL_NAMES: set[str] = set()
 # A reader's own pages (their favorites), cached for that reader alone: keyed by their
 # id, invalidated by their own version (bumped when their favorites, feed token or
 # account change) as well as the pages' version, and kept briefly because they show
 # times relative to now ("saved 3 minutes ago").
-PRIVATE_URL_NAMES = frozenset({"favorite_list"})
+PRIVATE_URL_NAMES: set[str] = set()
+
+
+def register_pages(*url_names: str, second_ask: bool = False, private: bool = False) -> None:
+    """Let the cache keep these pages (by URL name): as an anonymous reader sees them,
+    or, `private`, for each signed-in reader alone; `second_ask`, only from the second
+    time the same page is asked for."""
+    if private:
+        PRIVATE_URL_NAMES.update(url_names)
+        return
+    CACHEABLE_URL_NAMES.update(url_names)
+    if second_ask:
+        SECOND_ASK_URL_NAMES.update(url_names)
+
+
 PRIVATE_TIMEOUT = 60
 VERSION_KEY = "pagecache:version"
 READER_VERSION_KEY = "pagecache:reader:{}"
