@@ -1,6 +1,6 @@
 """One pipeline, two ways to run it (ingestion/pipeline.py): the steps in their order,
-run here and now for a command, or as Celery tasks for workers (in-process here: no
-broker in this run, so the tasks run eagerly). Both take the same steps and end the
+run here and now for a command, or as Celery tasks for workers (run eagerly here, in
+this process). Both take the same steps and end the
 same way; only the bookkeeping of what runs next differs."""
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import pytest
 
 from articles.models import Article
 from ingestion import pipeline, tasks
+from newsroom.celery import app as celery_app
 from testing.http_servers import Response, serve
 from tests.factories import make_source
 from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
@@ -66,7 +67,12 @@ def test_the_poll_step_names_the_next_steps_in_order():
     assert done.digests_due == []
 
 
-def test_a_command_and_the_workers_end_the_same_way(django_capture_on_commit_callbacks):
+def test_a_command_and_the_workers_end_the_same_way(
+    django_capture_on_commit_callbacks, monkeypatch
+):
+    # The tasks run in-process whatever the broker (the suite's PostgreSQL pass has one,
+    # with no worker listening here; tests/integration runs them on real workers).
+    monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     with serve() as server:
         here = make_source(feed_url=_serve_feed(server), slug="here")
         in_process = pipeline.InProcess()
