@@ -2,7 +2,7 @@
 
 The articles app must not know about favorites (dependencies run favorites -> articles),
 so the "saved" column is added from here: the Article admin registered by
-articles/admin.py is replaced by a subclass of itself with SavedCountAdminMixin.
+desk/admin.py (the articles' admin) is replaced by a subclass of itself with SavedCountAdminMixin.
 """
 
 from __future__ import annotations
@@ -100,7 +100,7 @@ def extend_article_admin(site: admin.AdminSite = admin.site) -> None:
             return
         site.unregister(Article)
     else:
-        # No articles/admin.py (or it registers nothing): editors still get a list.
+        # No admin for articles (desk/admin.py) registered: editors still get a list.
         current = admin.ModelAdmin
     extended = type(current.__name__, (SavedCountAdminMixin, current), {"__module__": __name__})
     site.register(Article, extended)
