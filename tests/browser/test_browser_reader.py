@@ -20,8 +20,8 @@ from pathlib import Path  # noqa: E402
 import pytest  # noqa: E402
 from django.conf import settings  # noqa: E402
 
-from ingestion.models import Source  # noqa: E402
 from digests.models import KeyPoint
+from ingestion.models import Source  # noqa: E402
 from testing.browser import record_errors  # noqa: E402
 from tests.factories import make_article, make_source  # noqa: E402
 

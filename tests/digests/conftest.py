@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.network import forbid_network
 from tests.digests.fake_llm import FakeLLMServer
+from tests.network import forbid_network
 
 
 @pytest.fixture(autouse=True)

@@ -15,6 +15,7 @@ from articles.models import Article
 from testing.http_servers import Response, serve
 from testing.services import start_beat, start_worker, wait_until
 from tests.factories import make_source
+from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
 from tests.integration.workers import (
     flush,
     pipeline_counts,
@@ -22,7 +23,6 @@ from tests.integration.workers import (
     private_redis_url,
     worker_env,
 )
-from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
 
 pytestmark = [
     pytest.mark.celery,

@@ -18,6 +18,7 @@ from django.utils import timezone
 from testing.http_servers import Response, serve
 from testing.services import start_beat, start_worker, wait_until
 from tests.factories import make_source
+from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
 from tests.integration.workers import (
     flush,
     pipeline_counts,
@@ -26,7 +27,6 @@ from tests.integration.workers import (
     purge_queues,
     worker_env,
 )
-from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
 
 RABBITMQ_URL = os.environ.get("RABBITMQ_URL", "")
 

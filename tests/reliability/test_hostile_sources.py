@@ -35,8 +35,8 @@ from testing.http_servers import (
 )
 from testing.services import start_worker
 from tests.factories import make_source
-from tests.integration.workers import flush, private_redis_url, worker_env
 from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.integration.workers import flush, private_redis_url, worker_env
 from tests.reliability.faults import eventually, ping, send_task, wait_for
 
 pytestmark = pytest.mark.django_db

@@ -30,9 +30,10 @@ from digests.models import Digest
 from ingestion.models import IngestionLog, Transcript
 from testing.http_servers import Request, Response, serve
 from testing.services import children, start_beat, start_worker
+from tests.digests.fake_llm import FakeLLMServer, FakeResponse, RecordedRequest
 from tests.factories import make_source
-from tests.integration.workers import flush, private_redis_url, worker_env
 from tests.ingestion.pipeline.feeds import TOPICS, podcast_feed, transcript_vtt
+from tests.integration.workers import flush, private_redis_url, worker_env
 from tests.reliability.faults import (
     eventually,
     ping,
@@ -43,7 +44,6 @@ from tests.reliability.faults import (
     unacked,
     wait_for,
 )
-from tests.digests.fake_llm import FakeLLMServer, FakeResponse, RecordedRequest
 
 pytestmark = [
     pytest.mark.celery,

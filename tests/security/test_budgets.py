@@ -21,8 +21,8 @@ from articles.models import Article
 from digests import services as digests_services
 from digests.models import Digest
 from ingestion import services as ingestion_services
-from tests.factories import make_article, make_source
 from tests.digests.fake_llm import FakeLLMServer, FakeResponse
+from tests.factories import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 

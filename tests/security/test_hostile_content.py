@@ -25,6 +25,7 @@ from django.utils.html import escape
 from digests.models import Digest
 from favorites import services as favorite_services
 from ingestion.models import Transcript
+from tests.digests.fake_llm import FakeLLMServer, FakeResponse
 from tests.security.hostile import (
     MARKER,
     assert_inert,
@@ -33,7 +34,6 @@ from tests.security.hostile import (
     live_markup,
     payload,
 )
-from tests.digests.fake_llm import FakeLLMServer, FakeResponse
 
 pytestmark = pytest.mark.django_db
 

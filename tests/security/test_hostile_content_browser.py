@@ -22,13 +22,13 @@ from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
 from django.test import Client  # noqa: E402
 
+from tests.digests.fake_llm import FakeLLMServer, FakeResponse  # noqa: E402
 from tests.security.hostile import (  # noqa: E402
     MARKER,
     build_corpus,
     hostile_llm_answer,
     payload,
 )
-from tests.digests.fake_llm import FakeLLMServer, FakeResponse  # noqa: E402
 
 pytest.importorskip("playwright.sync_api")
 

@@ -21,8 +21,8 @@ from ingestion import stt
 from ingestion.models import Source
 from testing.http_servers import LocalServer, Response, serve
 from tests.factories import make_source
-from tests.network import forbid_network
 from tests.ingestion.transcripts.fake_stt import FakeSTTServer, write_tones
+from tests.network import forbid_network
 
 # The long episode: 8 tones of 25 s with 3 s of silence between them (221 s).
 LONG_TONES, LONG_TONE_SECONDS, LONG_GAP_SECONDS = 8, 25.0, 3.0
