@@ -6,17 +6,14 @@ SIGKILL and started again.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
-from django.utils import timezone
 
 from articles.models import Article
-from testing.http_servers import Response, serve
+from testing.http_servers import serve
 from testing.services import start_beat, start_worker, wait_until
-from tests.factories import make_source
-from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import podcast_feed, serve_podcast
 from tests.integration.workers import (
+    due_source,
     flush,
     pipeline_counts,
     poll_every_two_seconds,
@@ -38,16 +35,7 @@ def test_worker_and_beat_ingest_each_episode_exactly_once_across_a_worker_kill(t
     env = worker_env(redis_url)
     with serve() as server:
         base = server.url("").rstrip("/")
-        server.routes["/feed.xml"] = podcast_feed(base, 2)
-        for n in (1, 2, 3):
-            server.routes[f"/t/{n}.vtt"] = Response(
-                body=transcript_vtt(3).encode(), content_type="text/vtt"
-            )
-        source = make_source(
-            feed_url=server.url("/feed.xml"),
-            poll_interval=timedelta(seconds=2),
-            next_poll_at=timezone.now(),
-        )
+        source = due_source(serve_podcast(server, 2, transcripts=3, minutes=3))
         worker = start_worker(env, tmp_path / "worker1.log")
         beat = start_beat(env, tmp_path / "beat.log", tmp_path / "beat-schedule")
         processes = [worker, beat]

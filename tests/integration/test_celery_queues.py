@@ -5,16 +5,14 @@ delays the others. Real workers on Redis and PostgreSQL, a feed served on 127.0.
 from __future__ import annotations
 
 import time
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from testing.http_servers import Response, serve
+from testing.http_servers import serve
 from testing.services import start_beat, start_worker, wait_until
-from tests.factories import make_source
-from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import serve_podcast
 from tests.integration.workers import (
+    due_source,
     flush,
     pipeline_counts,
     poll_every_two_seconds,
@@ -35,17 +33,7 @@ def test_workers_on_separate_queues_complete_the_pipeline_together(tmp_path, wor
     poll_every_two_seconds()
     env = worker_env(redis_url)
     with serve() as server:
-        base = server.url("").rstrip("/")
-        server.routes["/feed.xml"] = podcast_feed(base, 2)
-        for n in (1, 2):
-            server.routes[f"/t/{n}.vtt"] = Response(
-                body=transcript_vtt(3).encode(), content_type="text/vtt"
-            )
-        source = make_source(
-            feed_url=server.url("/feed.xml"),
-            poll_interval=timedelta(seconds=2),
-            next_poll_at=timezone.now(),
-        )
+        source = due_source(serve_podcast(server, 2, minutes=3))
         polling = start_worker(env, tmp_path / "polling.log", name="poll", queues="polling,default")
         beat = start_beat(env, tmp_path / "beat.log", tmp_path / "beat-schedule")
         processes = [polling, beat]

@@ -10,16 +10,14 @@ the test is skipped: a laptop needs no RabbitMQ (.ci/run sets it).
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
 import pytest
-from django.utils import timezone
 
-from testing.http_servers import Response, serve
+from testing.http_servers import serve
 from testing.services import start_beat, start_worker, wait_until
-from tests.factories import make_source
-from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import serve_podcast
 from tests.integration.workers import (
+    due_source,
     flush,
     pipeline_counts,
     poll_every_two_seconds,
@@ -56,17 +54,7 @@ def test_a_poll_through_rabbitmq_ends_with_digested_articles(tmp_path, worker_id
     poll_every_two_seconds()
     env = worker_env(redis_url, CELERY_BROKER_URL=rabbitmq)
     with serve() as server:
-        base = server.url("").rstrip("/")
-        server.routes["/feed.xml"] = podcast_feed(base, 2)
-        for n in (1, 2):
-            server.routes[f"/t/{n}.vtt"] = Response(
-                body=transcript_vtt(3).encode(), content_type="text/vtt"
-            )
-        source = make_source(
-            feed_url=server.url("/feed.xml"),
-            poll_interval=timedelta(seconds=2),
-            next_poll_at=timezone.now(),
-        )
+        source = due_source(serve_podcast(server, 2, minutes=3))
         polling = start_worker(env, tmp_path / "polling.log", name="poll", queues="polling,default")
         stages = start_worker(
             env, tmp_path / "stages.log", name="stages", queues="transcripts,digests"

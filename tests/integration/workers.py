@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 import redis
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from articles.models import Article
 from digests.models import Digest
 from ingestion.models import IngestionLog, Transcript
+from tests.factories import make_source
 
 
 def private_redis_url(worker_id: str) -> str:
@@ -87,3 +90,10 @@ def purge_queues(broker_url: str) -> None:
             # A channel each: purging a queue that was never declared closes its channel.
             with broker.channel() as channel, contextlib.suppress(*broker.channel_errors):
                 channel.queue_purge(queue.name)
+
+
+def due_source(feed_url: str):
+    """A source of `feed_url`, due now and every two seconds after (beat's pace here)."""
+    return make_source(
+        feed_url=feed_url, poll_interval=timedelta(seconds=2), next_poll_at=timezone.now()
+    )

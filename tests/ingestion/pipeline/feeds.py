@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
+from testing.http_servers import Response
+
 TOPICS = [
     (
         "The new accelerator",
@@ -106,3 +108,18 @@ def podcast_feed(base_url: str, episodes: int = 2, *, with_transcripts: bool = T
   {"".join(items)}
 </channel>
 </rss>""".encode()
+
+
+def serve_podcast(
+    server, episodes: int = 2, *, transcripts: int = 0, minutes: int = 12, **feed
+) -> str:
+    """Serve a podcast of `episodes` on `server` (testing.http_servers), each with its
+    WebVTT transcript (`transcripts` of them, when the feed is to grow later);
+    returns the feed's URL."""
+    base = server.url("").rstrip("/")
+    server.routes["/feed.xml"] = podcast_feed(base, episodes, **feed)
+    for n in range(1, (transcripts or episodes) + 1):
+        server.routes[f"/t/{n}.vtt"] = Response(
+            body=transcript_vtt(minutes).encode(), content_type="text/vtt"
+        )
+    return server.url("/feed.xml")

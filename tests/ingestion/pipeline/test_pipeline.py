@@ -19,7 +19,7 @@ from ingestion import services as ingestion_services
 from ingestion.models import IngestionLog, Source, Transcript
 from testing.http_servers import Response, conditional, serve, status
 from tests.factories import make_source
-from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import podcast_feed, serve_podcast
 
 pytestmark = pytest.mark.django_db
 
@@ -31,16 +31,9 @@ def _allow_local(settings):
     settings.SUMMARIZER_BACKEND = "extractive"
 
 
-def _routes(base: str, episodes: int = 2, **kw) -> dict:
-    routes = {"/feed.xml": podcast_feed(base, episodes, **kw)}
-    for n in range(1, episodes + 1):
-        routes[f"/t/{n}.vtt"] = Response(body=transcript_vtt().encode(), content_type="text/vtt")
-    return routes
-
-
 def test_poll_creates_each_episode_once_and_re_polling_adds_nothing():
     with serve() as server:
-        server.routes.update(_routes(server.url("").rstrip("/")))
+        serve_podcast(server)
         source = ingestion_services.source_create(feed_url=server.url("/feed.xml"), kind="podcast")
         first = ingestion_services.source_poll(source=source)
         second = ingestion_services.source_poll(source=source)
@@ -76,7 +69,7 @@ def test_new_episode_goes_through_transcript_digest_and_publish_rule(settings):
     settings.AUTO_PUBLISH_MIN_SCORE = 0
     settings.AUTO_PUBLISH_MIN_GROUNDING = 0
     with serve() as server:
-        server.routes.update(_routes(server.url("").rstrip("/"), 1))
+        serve_podcast(server, 1)
         source = make_source(feed_url=server.url("/feed.xml"))
         result = ingestion_services.source_poll(source=source)
         pipeline.articles_process(article_ids=result.new_article_ids)
@@ -99,7 +92,7 @@ def test_new_episode_goes_through_transcript_digest_and_publish_rule(settings):
 def test_strict_publish_rule_sends_article_to_review(settings):
     settings.AUTO_PUBLISH_MIN_SCORE = 10
     with serve() as server:
-        server.routes.update(_routes(server.url("").rstrip("/"), 1))
+        serve_podcast(server, 1)
         source = make_source(feed_url=server.url("/feed.xml"))
         result = ingestion_services.source_poll(source=source)
         pipeline.articles_process(article_ids=result.new_article_ids)
@@ -145,8 +138,7 @@ def test_dead_transcript_link_leaves_a_visible_needs_transcript_state():
 
 def test_broken_feed_is_recorded_on_the_source_with_back_off_and_others_go_on():
     with serve() as server:
-        base = server.url("").rstrip("/")
-        server.routes.update(_routes(base, 1))
+        serve_podcast(server, 1)
         server.routes["/broken.xml"] = Response(body=b"<html>not a feed", content_type="text/html")
         broken = make_source(feed_url=server.url("/broken.xml"))
         good = make_source(feed_url=server.url("/feed.xml"))
@@ -197,7 +189,7 @@ def test_poll_command_and_tasks_chain_in_eager_mode(
     from ingestion.tasks import poll_due_sources
 
     with serve() as server:
-        server.routes.update(_routes(server.url("").rstrip("/"), 2))
+        serve_podcast(server, 2)
         make_source(feed_url=server.url("/feed.xml"), next_poll_at=timezone.now())
         with django_capture_on_commit_callbacks(execute=True):
             assert poll_due_sources.delay().get() == 1
@@ -207,7 +199,7 @@ def test_poll_command_and_tasks_chain_in_eager_mode(
 
 def test_add_source_then_poll_command(capsys):
     with serve() as server:
-        server.routes.update(_routes(server.url("").rstrip("/"), 1))
+        serve_podcast(server, 1)
         call_command("add_source", server.url("/feed.xml"), "--kind", "podcast", "--topic", "ai")
         source = Source.objects.get()
         assert source.default_topic.slug == "ai"

@@ -10,9 +10,9 @@ import pytest
 from articles.models import Article
 from ingestion import pipeline, tasks
 from newsroom.celery import app as celery_app
-from testing.http_servers import Response, serve
+from testing.http_servers import serve
 from tests.factories import make_source
-from tests.ingestion.pipeline.feeds import podcast_feed, transcript_vtt
+from tests.ingestion.pipeline.feeds import serve_podcast
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +25,6 @@ def _settings(settings):
     settings.AUTO_PUBLISH_MIN_GROUNDING = 0
 
 
-def _serve_feed(server, episodes: int = 2) -> str:
-    base = server.url("").rstrip("/")
-    server.routes["/feed.xml"] = podcast_feed(base, episodes)
-    for n in range(1, episodes + 1):
-        server.routes[f"/t/{n}.vtt"] = Response(
-            body=transcript_vtt().encode(), content_type="text/vtt"
-        )
-    return server.url("/feed.xml")
-
-
 def _outcome(source) -> list[tuple[str, str, int]]:
     return sorted(
         (a.guid, a.status, a.digests.filter(status="ready").count())
@@ -44,7 +34,7 @@ def _outcome(source) -> list[tuple[str, str, int]]:
 
 def test_the_poll_step_names_the_next_steps_in_order():
     with serve() as server:
-        source = make_source(feed_url=_serve_feed(server))
+        source = make_source(feed_url=serve_podcast(server))
         noted = pipeline.Noted()
         result = pipeline.poll_step(source=source, then=noted)
         assert sorted(noted.transcripts) == sorted(result.new_article_ids)
@@ -74,11 +64,11 @@ def test_a_command_and_the_workers_end_the_same_way(
     # with no worker listening here; tests/integration runs them on real workers).
     monkeypatch.setitem(celery_app.conf, "task_always_eager", True)
     with serve() as server:
-        here = make_source(feed_url=_serve_feed(server), slug="here")
+        here = make_source(feed_url=serve_podcast(server), slug="here")
         in_process = pipeline.InProcess()
         pipeline.poll_step(source=here, then=in_process)
     with serve() as server:
-        there = make_source(feed_url=_serve_feed(server), slug="there")
+        there = make_source(feed_url=serve_podcast(server), slug="there")
         # Each next task is enqueued once the transaction commits.
         with django_capture_on_commit_callbacks(execute=True):
             tasks.poll_source(there.pk)
