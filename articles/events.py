@@ -63,15 +63,6 @@ SOURCE_BOOKKEEPING = frozenset(
 _batch = threading.local()
 
 
-def article_is_published(article_id, *, using: str = DEFAULT_DB_ALIAS) -> bool:
-    """Whether readers may see this article (by its status in the database, not in some
-    object in memory that an update() elsewhere has made stale)."""
-    Article = apps.get_model("articles", "Article")
-    return (
-        Article.objects.using(using).filter(pk=article_id, status=Article.Status.PUBLISHED).exists()
-    )
-
-
 def articles_changed(
     article_ids: Iterable[int],
     *,
@@ -95,10 +86,7 @@ def articles_changed(
             pending[key] = [set(ids), visible, fields]
         else:
             old[0] |= ids
-            # True wins (readers saw it); then None (unknown); False only if all were.
-            old[1] = (
-                True if True in (old[1], visible) else None if None in (old[1], visible) else False
-            )
+            old[1] = _either(old[1], visible)
             old[2] = None if old[2] is None or fields is None else old[2] | fields
         return
     article_content_changed.send(

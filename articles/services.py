@@ -67,9 +67,10 @@ def article_note(*, article: Article, reason: str, detail: str = "") -> None:
     article.status_code, article.status_reason = reason, detail[:2000]
 
 
-def _articles_transition(*, article_ids, to: str, reason: str) -> int:
+def _articles_transition(*, article_ids, to: str) -> int:
     """An editor's action on many articles, by the same table as one: all move, or none
     does (InvalidTransition names the first that may not)."""
+    reason = states.EDITOR_MOVES[to]
     ids = list(article_ids)
     chosen = Article.objects.filter(pk__in=ids)
     refused = chosen.exclude(status__in=states.allowed_from(to, reason)).first()
@@ -83,20 +84,16 @@ def _articles_transition(*, article_ids, to: str, reason: str) -> int:
 
 
 def articles_publish(*, article_ids) -> int:
-    return _articles_transition(article_ids=article_ids, to=Status.PUBLISHED, reason=Reason.NONE)
+    return _articles_transition(article_ids=article_ids, to=Status.PUBLISHED)
 
 
 def articles_unpublish(*, article_ids) -> int:
-    return _articles_transition(
-        article_ids=article_ids, to=Status.HIDDEN, reason=Reason.UNPUBLISHED_BY_EDITOR
-    )
+    return _articles_transition(article_ids=article_ids, to=Status.HIDDEN)
 
 
 def articles_send_back(*, article_ids) -> int:
     """Back to the review queue (from published, hidden, failed…), off the site."""
-    return _articles_transition(
-        article_ids=article_ids, to=Status.REVIEW, reason=Reason.SENT_BACK_BY_EDITOR
-    )
+    return _articles_transition(article_ids=article_ids, to=Status.REVIEW)
 
 
 def articles_feature(*, article_ids, featured: bool = True) -> int:

@@ -90,6 +90,14 @@ TRANSITIONS: dict[tuple[Status, Reason], frozenset[Status]] = {
     (Status.REVIEW, Reason.SENT_BACK_BY_EDITOR): ANY,
 }
 
+# The moves an editor makes (the admin's actions and form, the desk's buttons), each
+# with the reason it records.
+EDITOR_MOVES: dict[Status, Reason] = {
+    Status.PUBLISHED: Reason.NONE,
+    Status.HIDDEN: Reason.UNPUBLISHED_BY_EDITOR,
+    Status.REVIEW: Reason.SENT_BACK_BY_EDITOR,
+}
+
 # Reasons recorded without a move: the article keeps its status (and its transcript).
 NOTES = frozenset({Reason.TRANSCRIPT_KEPT})
 

@@ -59,20 +59,13 @@ class ArticleAdminForm(forms.ModelForm):
         # The admin builds the form from ArticleAdmin.fieldsets; this only satisfies ModelForm.
         fields = ("title",)
 
-    # The statuses an editor may choose by hand, each with the reason it records: the
-    # same moves as the admin's actions and the desk's buttons (articles/states.py).
-    # The others belong to the pipeline.
-    EDITOR_MOVES = {
-        Article.Status.PUBLISHED: Article.Reason.NONE,
-        Article.Status.HIDDEN: Article.Reason.UNPUBLISHED_BY_EDITOR,
-        Article.Status.REVIEW: Article.Reason.SENT_BACK_BY_EDITOR,
-    }
-
     def clean_status(self):
         status = self.cleaned_data.get("status")
         if "status" not in self.changed_data or self.instance.pk is None:
             return status
-        if status not in self.EDITOR_MOVES:
+        # An editor's moves only (the admin's actions, the desk's buttons): the other
+        # statuses belong to the pipeline.
+        if status not in states.EDITOR_MOVES:
             raise forms.ValidationError(
                 _(
                     "An editor may publish, hide or send an article back to review; the other "
@@ -81,9 +74,9 @@ class ArticleAdminForm(forms.ModelForm):
             )
         # Checked as every move is (articles/states.py); the reason goes with it.
         states.check_transition(
-            self.instance.pk, self.initial.get("status"), status, self.EDITOR_MOVES[status]
+            self.instance.pk, self.initial.get("status"), status, states.EDITOR_MOVES[status]
         )
-        self.instance.status_code = self.EDITOR_MOVES[status]
+        self.instance.status_code = states.EDITOR_MOVES[status]
         self.instance.status_reason = ""
         return status
 
