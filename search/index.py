@@ -12,8 +12,9 @@ update; on SQLite nothing reads the copies (its search reads the article row).
 
 The index is written at once, in the writer's transaction, rather than on commit: it
 then commits or rolls back with the change it reflects, and tests (which run inside a
-transaction that never commits) see it. `search_index_deferred()` batches a unit of
-work so that its many saves index each article once, at the end.
+transaction that never commits) see it. A unit of work that saves many parts of an
+article (a digest and its key points) wraps them in `articles.events.batched()`, so
+that each article is indexed once, at the end.
 
 PostgreSQL: the weighted tsvectors are computed by the database from the stored text
 (one UPDATE after the upsert), each part with its language's configuration.
@@ -26,10 +27,8 @@ document row as stored, in the same transaction.
 
 from __future__ import annotations
 
-import threading
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
@@ -58,9 +57,6 @@ FTS_DELETE = (
 )
 FTS_DELETE_ALL = "INSERT INTO articles_search_fts (articles_search_fts) VALUES ('delete-all')"
 FTS_OPTIMIZE = "INSERT INTO articles_search_fts (articles_search_fts) VALUES ('optimize')"
-
-_state = threading.local()
-
 
 # --- Building documents -------------------------------------------------------------
 
@@ -347,39 +343,13 @@ def on_article_content_changed(
     schedule_index_update(article_ids, new_article=new_article)
 
 
-@contextmanager
-def search_index_deferred():
-    """Collect the index updates the enclosed code triggers and run them once, on exit.
-
-    For services that save many indexed rows of one article (a digest and its key
-    points). Nested blocks flush when the outermost exits; an exception discards
-    what was collected, as the transaction it belongs to is normally rolled back.
-    """
-    depth = getattr(_state, "depth", 0)
-    if depth == 0:
-        _state.pending = set()
-    _state.depth = depth + 1
-    try:
-        yield
-    except BaseException:
-        _state.depth -= 1
-        if _state.depth == 0:
-            _state.pending = set()
-        raise
-    _state.depth -= 1
-    if _state.depth == 0:
-        pending, _state.pending = _state.pending, set()
-        search_index_update(article_ids=pending)
-
-
 def schedule_index_update(article_ids: Iterable[int], *, new_article: Article | None = None):
-    """Update now, or at the end of the enclosing `search_index_deferred()` block.
+    """Update now (a unit of work that saves many parts of an article sends one event at
+    its end: articles.events.batched()).
 
     `new_article`: the article was just created, and can be indexed from the instance.
     """
-    if getattr(_state, "depth", 0):
-        _state.pending.update(article_ids)
-    elif new_article is not None:
+    if new_article is not None:
         index_new_article(new_article)
     else:
         search_index_update(article_ids=article_ids)

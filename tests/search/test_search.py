@@ -9,11 +9,12 @@ from django.core.management import call_command
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from articles.events import batched
 from articles.models import Article
 from digests.models import Digest, KeyPoint
 from ingestion.models import Source, Transcript
 from search.backends import add_snippets, search_articles
-from search.index import search_index_deferred, search_index_update
+from search.index import search_index_update
 from search.models import SearchDocument
 from tests.factories import make_article, make_digest, make_source
 
@@ -232,7 +233,7 @@ def test_update_bypasses_signals_so_the_service_is_called():
 
 def test_a_deferred_block_indexes_once_at_the_end_including_bulk_writes():
     article = make_article(title="Digest rewrite", digest_languages=("en",))
-    with search_index_deferred():
+    with batched():
         digest, _ = Digest.objects.update_or_create(
             article=article, language="en", defaults={"tldr": "Rewritten."}
         )
@@ -248,7 +249,7 @@ def test_a_deferred_block_indexes_once_at_the_end_including_bulk_writes():
 
 def test_a_deferred_block_that_fails_indexes_nothing():
     article = make_article(title="Stays")
-    with pytest.raises(RuntimeError), search_index_deferred():
+    with pytest.raises(RuntimeError), batched():
         article.title = "Changed holography"
         article.save()
         raise RuntimeError

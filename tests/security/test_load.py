@@ -26,8 +26,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
+from articles.events import batched
 from ingestion.models import Source
-from search.index import search_index_deferred
 from testing.services import Gunicorn, apt_install, children, fetch, manage
 from testing.wrk import run_wrk
 from tests.factories import make_article, make_source
@@ -67,7 +67,7 @@ def seed() -> dict[str, list[str]]:
     now = timezone.now()
     # One transaction and one search-index pass at the end: row by row, with a commit
     # and a re-index per saved part, seeding would take longer than the load itself.
-    with transaction.atomic(), search_index_deferred():
+    with transaction.atomic(), batched():
         articles = [make(n, words, now, sources, topics) for n in range(ARTICLES)]
     month = articles[0].published_at
     return {
